@@ -1,0 +1,27 @@
+"""next_proposal: the participant's next sequence, from the cached pool and one Query."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from agora import http
+from agora.api import SequenceItem, SequenceOut
+from agora.domain.identity import Claims
+from agora.services import wiring
+
+router = Router()
+
+
+@router.get("/sequence")
+def sequence(
+    me: Annotated[Claims, Depends(http.participant)],
+    size: Annotated[int, Query(ge=1, le=50)] = 12,
+) -> SequenceOut:
+    served = wiring.sequence().next(me.participant_id, size)
+    return SequenceOut(proposals=[SequenceItem(id=s.id, text=s.text, language=s.language, proof=s.proof) for s in served])
+
+
+app = http.resolver(router)
+lambda_handler = http.entry(app)

@@ -1,0 +1,15 @@
+"""snapshot: scheduled; publishes the results files, the manifest and the sequence pool."""
+
+from typing import Any
+
+from agora.http import logger, metrics, tracer
+from agora.services import wiring
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    manifest = wiring.snapshot().run()
+    logger.info("snapshot published", extra={"folder": manifest["folder"]})
+    return {"folder": manifest["folder"], "files": [f["name"] for f in manifest["files"]]}

@@ -1,0 +1,1 @@
+"""agora: a mass-consultation platform (proposals, moderation, sequenced voting, results)."""

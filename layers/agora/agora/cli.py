@@ -1,0 +1,98 @@
+"""The `agora` command: run the embedded stack, drive simulated citizens, print the OpenAPI spec."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+DEFAULT_CONSULTATION = Path("consultations/demo.toml")
+
+
+def dev(args: argparse.Namespace) -> int:
+    from agora.local.stack import EmbeddedStack, Options
+
+    stack = EmbeddedStack(
+        Options(
+            consultation_file=args.consultation,
+            port=args.port,
+            moderator_key=args.moderator_key,
+            snapshot_every=args.snapshot_every,
+            redeliver_every=args.redeliver_every,
+        )
+    )
+    stack.start()
+    print(f"agora embedded stack for '{stack.slug}' at {stack.url}", flush=True)
+    print(f"  moderator key: {stack.moderator_key}   (Authorization: Bearer <key>)", flush=True)
+    print(f"  API description: {stack.url}/openapi.json", flush=True)
+    print(f"  AWS endpoint (moto): {stack.aws_endpoint}", flush=True)
+    if args.seed_demo:
+        from agora.local.seed import seed
+
+        print("  seeding demo proposals and votes…", flush=True)
+        report = seed(stack)
+        print(f"  seeded: {report.votes} votes from {report.participants} participants", flush=True)
+    print(f"ready: {stack.url}  (Ctrl-C to stop)", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    stack.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def simulate(args: argparse.Namespace) -> int:
+    from agora.local.simulate import simulate as run
+
+    report = run(args.base_url, args.participants, args.propose_share, args.concurrency, args.seed)
+    print("\n".join(report.lines()))
+    return 1 if report.errors else 0
+
+
+def openapi(_: argparse.Namespace) -> int:
+    from agora.local.openapi import specification
+
+    json.dump(specification(), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="agora", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("dev", help="run the embedded stack on 127.0.0.1")
+    p.add_argument("--consultation", type=Path, default=DEFAULT_CONSULTATION, help="consultation TOML file")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--moderator-key", default="", help="local moderator credential (default: random, printed)")
+    p.add_argument("--snapshot-every", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument("--seed-demo", action="store_true", help="add sample proposals, decisions and votes")
+    p.add_argument("--redeliver-every", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+    p.set_defaults(run=dev)
+
+    p = commands.add_parser("simulate", help="drive simulated citizens against a running API")
+    p.add_argument("--base-url", default="http://127.0.0.1:8000")
+    p.add_argument("--participants", type=int, default=100)
+    p.add_argument("--propose-share", type=float, default=0.1)
+    p.add_argument("--concurrency", type=int, default=8)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(run=simulate)
+
+    p = commands.add_parser("openapi", help="print the OpenAPI description generated from the handlers")
+    p.set_defaults(run=openapi)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

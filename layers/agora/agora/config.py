@@ -1,0 +1,126 @@
+"""A consultation's settings, read from `consultations/<slug>.toml` by CDK, Lambda and the embedded stack."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from agora import contract
+
+# Make.org's charter, the default list a moderator refuses against.
+DEFAULT_REFUSAL_REASONS = (
+    "incomprehensible",
+    "off_topic",
+    "partisan",
+    "illegal",
+    "advertising",
+    "multiple_ideas",
+    "invalid_language",
+    "rudeness",
+    "out_of_scope",
+    "already_exists",
+    "test",
+    "other",
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProposalRules(Strict):
+    prefix: dict[str, str] = Field(description="Fixed opening per language, counted in the length.")
+    min_length: int = Field(12, ge=1)
+    max_length: int = Field(140, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ProposalRules:
+        if self.min_length > self.max_length:
+            raise ValueError("min_length must not exceed max_length")
+        return self
+
+
+class ModerationSettings(Strict):
+    lock_seconds: int = Field(15, ge=1, le=3600)
+    queue_page: int = Field(10, ge=1, le=100)
+    refusal_reasons: tuple[str, ...] = DEFAULT_REFUSAL_REASONS
+
+
+class SequenceConfig(Strict):
+    size: int = Field(12, ge=1, le=50)
+    pool_refresh_seconds: float = Field(5.0, gt=0)
+    proof_ttl_seconds: int = Field(86_400, ge=60)
+
+
+class Throttle(Strict):
+    rate_limit: float = Field(500.0, gt=0, description="Steady requests per second for the API stage.")
+    burst_limit: int = Field(1000, ge=1)
+
+
+class DemographicQuestion(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")
+    label: dict[str, str]
+    choices: tuple[str, ...] = Field(min_length=1)
+
+
+class Consultation(Strict):
+    slug: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
+    question: dict[str, str]
+    context: dict[str, str] = {}
+    steps: dict[str, tuple[str, ...]] = {}
+    languages: tuple[str, ...] = Field(min_length=1)
+    opens_at: datetime
+    closes_at: datetime
+    proposals: ProposalRules
+    demographics: tuple[DemographicQuestion, ...] = ()
+    moderation: ModerationSettings = ModerationSettings()
+    sequence: SequenceConfig = SequenceConfig()
+    throttle: Throttle = Throttle()
+    snapshot_every_seconds: int = Field(300, ge=1)
+    k_anonymity: int = Field(10, ge=1)
+    participant_token_ttl_seconds: int = Field(90 * 86_400, ge=60)
+
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Consultation:
+        if self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        missing = [lang for lang in self.languages if lang not in self.proposals.prefix]
+        if missing:
+            raise ValueError(f"proposals.prefix has no entry for languages {missing}")
+        if self.languages[0] not in self.question:
+            raise ValueError(f"question has no text in the default language {self.languages[0]!r}")
+        return self
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def status(self, now: datetime) -> str:
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+
+def load(path: str | Path) -> Consultation:
+    with open(path, "rb") as f:
+        return Consultation.model_validate(tomllib.load(f))
+
+
+def load_all(directory: str | Path) -> list[Consultation]:
+    return [load(p) for p in sorted(Path(directory).glob("*.toml"))]
+
+
+@lru_cache(maxsize=1)
+def current() -> Consultation:
+    """The consultation this process serves (one stack, one consultation)."""
+    return load(os.environ[contract.CONSULTATION_FILE_ENV])

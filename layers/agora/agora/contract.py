@@ -1,0 +1,139 @@
+"""The one source of truth for names shared by CDK, the embedded stack, handlers and tests.
+
+Tables and their keys, the HTTP routes and which function serves each, the stream
+filter, the bucket layout and the environment variables that wire them together.
+Nothing here imports boto3 or CDK, so every side can read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+# --- item keys in the content table -------------------------------------------------
+
+PARTICIPANT = "PARTICIPANT#"
+PROPOSAL = "PROPOSAL#"
+PROFILE_SK = "PROFILE"
+VOTE_SK = "VOTE#"
+META_SK = "META"
+STATUS = "STATUS#"
+
+# --- item keys in the tallies table ---------------------------------------------------
+
+TALLY_PROPOSAL = "PROPOSAL#"
+TALLY_CONSULTATION = "CONSULTATION"
+TALLY_TOTAL_SK = "TOTAL"
+TALLY_SEGMENT_SK = "SEGMENT#"
+CHECKPOINT = "CHECKPOINT#"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DynamoDB table as both CDK and the embedded stack create it (all keys are strings)."""
+
+    logical_id: str
+    env_var: str
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[Index, ...] = ()
+    stream: str | None = None
+    ttl_attribute: str | None = None
+
+
+CONTENT = Table(
+    logical_id="Content",
+    env_var="AGORA_CONTENT_TABLE",
+    partition_key="pk",
+    sort_key="sk",
+    # Proposals by status, oldest first: the moderation queue and the accepted list.
+    indexes=(Index("by_status", partition_key="status_pk", sort_key="status_sk"),),
+    stream="NEW_AND_OLD_IMAGES",
+)
+TALLIES = Table(logical_id="Tallies", env_var="AGORA_TALLIES_TABLE", partition_key="pk", sort_key="sk")
+IDEMPOTENCY = Table(
+    logical_id="Idempotency",
+    env_var="AGORA_IDEMPOTENCY_TABLE",
+    partition_key="id",
+    ttl_attribute="expiration",
+)
+TABLES = (CONTENT, TALLIES, IDEMPOTENCY)
+
+# score only sees what changes a tally: vote items and participant profiles.
+STREAM_FILTERS = (
+    {"dynamodb": {"Keys": {"sk": {"S": [{"prefix": VOTE_SK}]}}}},
+    {"dynamodb": {"Keys": {"sk": {"S": [PROFILE_SK]}}}},
+)
+
+# --- bucket layout --------------------------------------------------------------------
+
+RESULTS_PREFIX = "results/"
+MANIFEST_KEY = "results/manifest.json"
+LATEST_PREFIX = "results/latest/"
+POOL_KEY = "sequence/pool.json"
+WEB_PREFIX = "web/"
+
+# --- environment ------------------------------------------------------------------------
+
+BUCKET_ENV = "AGORA_BUCKET"
+CONSULTATION_FILE_ENV = "AGORA_CONSULTATION_FILE"
+PUBLIC_BASE_URL_ENV = "AGORA_PUBLIC_BASE_URL"
+SECRET_ENV = "AGORA_SIGNING_SECRET"
+SECRET_ARN_ENV = "AGORA_SIGNING_SECRET_ARN"
+
+# --- functions and routes ---------------------------------------------------------------
+
+
+class Function(str, Enum):
+    CONSULTATION = "consultation"
+    PROPOSE = "propose"
+    VOTE = "vote"
+    NEXT_PROPOSAL = "next_proposal"
+    MODERATE = "moderate"
+    SCORE = "score"
+    SNAPSHOT = "snapshot"
+
+
+class Auth(str, Enum):
+    PUBLIC = "public"  # anyone; a participant token is checked by the handler where needed
+    MODERATOR = "moderator"  # Cognito on AWS, the --moderator-key on the embedded stack
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: Function
+    auth: Auth = Auth.PUBLIC
+    segments: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", tuple(p for p in self.path.split("/") if p))
+
+
+F, M = Function, Auth.MODERATOR
+ROUTES = (
+    Route("GET", "/consultation", F.CONSULTATION),
+    Route("GET", "/results", F.CONSULTATION),
+    Route("POST", "/participants", F.CONSULTATION),
+    Route("PATCH", "/participants/me", F.CONSULTATION),
+    Route("POST", "/proposals", F.PROPOSE),
+    Route("GET", "/proposals/{proposal_id}", F.PROPOSE),
+    Route("GET", "/sequence", F.NEXT_PROPOSAL),
+    Route("PUT", "/proposals/{proposal_id}/vote", F.VOTE),
+    Route("DELETE", "/proposals/{proposal_id}/vote", F.VOTE),
+    Route("GET", "/moderation/queue", F.MODERATE, M),
+    Route("POST", "/moderation/proposals/{proposal_id}/accept", F.MODERATE, M),
+    Route("POST", "/moderation/proposals/{proposal_id}/refuse", F.MODERATE, M),
+    Route("POST", "/moderation/proposals/{proposal_id}/postpone", F.MODERATE, M),
+)
+del F, M
+
+HTTP_FUNCTIONS = tuple(dict.fromkeys(r.function for r in ROUTES))

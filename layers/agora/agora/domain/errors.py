@@ -1,0 +1,39 @@
+"""What can go wrong in the consultation's own terms; the HTTP edge maps each kind to a status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request the rules refuse. `code` is stable and machine-readable; `message` is for people."""
+
+    def __init__(self, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but its content breaks a rule (422)."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the caller may not know it exists (404)."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state: closed consultation, proposal not votable, lock held (409)."""
+
+
+class Unauthorized(DomainError):
+    """Missing, forged or expired credentials (401)."""
+
+
+class Unavailable(DomainError):
+    """A dependency is overloaded; the caller should retry later (503)."""
+
+    def __init__(self, code: str, message: str, retry_after: int = 1) -> None:
+        super().__init__(code, message, {"retry_after": retry_after})
+        self.retry_after = retry_after

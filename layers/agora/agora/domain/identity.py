@@ -1,0 +1,78 @@
+"""Signed participant tokens and sequence proofs (HMAC-SHA256, constant-time checks).
+
+A token carries the participant id, its issue time and the segment values the participant
+declared, so a vote can be marked for segment tallies without reading the profile. A proof
+says "this proposal was served to this participant in a sequence at time t"; a vote carrying
+a valid proof counts in scores, one without is kept apart as untrusted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+
+from agora.domain.errors import Unauthorized
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Claims:
+    participant_id: str
+    issued_at: int
+    segments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Signer:
+    secret: bytes
+    token_ttl: int
+    proof_ttl: int
+
+    def _mac(self, *parts: str) -> str:
+        return _b64(hmac.new(self.secret, "|".join(parts).encode(), hashlib.sha256).digest())
+
+    def token(self, claims: Claims) -> str:
+        payload = _b64(
+            json.dumps(
+                {"pid": claims.participant_id, "iat": claims.issued_at, "seg": claims.segments},
+                separators=(",", ":"),
+                sort_keys=True,
+            ).encode()
+        )
+        return f"{payload}.{self._mac('token', payload)}"
+
+    def claims(self, token: str, now: float) -> Claims:
+        """What a token says, or Unauthorized if it is forged, malformed or expired."""
+        payload, _, sig = token.partition(".")
+        if not (payload and sig) or not hmac.compare_digest(sig, self._mac("token", payload)):
+            raise Unauthorized("invalid_token", "The participant token is not valid.")
+        try:
+            data = json.loads(_unb64(payload))
+            claims = Claims(str(data["pid"]), int(data["iat"]), dict(data.get("seg", {})))
+        except (ValueError, KeyError, TypeError, binascii.Error) as e:
+            raise Unauthorized("invalid_token", "The participant token is malformed.") from e
+        if now - claims.issued_at > self.token_ttl:
+            raise Unauthorized("expired_token", "The participant token has expired; register again.")
+        return claims
+
+    def proof(self, participant_id: str, proposal_id: str, issued_at: int) -> str:
+        return f"{issued_at}.{self._mac('proof', participant_id, proposal_id, str(issued_at))}"
+
+    def proof_is_valid(self, proof: str | None, participant_id: str, proposal_id: str, now: float) -> bool:
+        if not proof:
+            return False
+        issued, _, sig = proof.partition(".")
+        if not (issued.isdigit() and sig) or not 0 <= now - int(issued) <= self.proof_ttl:
+            return False
+        return hmac.compare_digest(sig, self._mac("proof", participant_id, proposal_id, issued))

@@ -1,0 +1,42 @@
+"""Participants: anonymous, with optional demographic answers the consultation asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from agora.config import DemographicQuestion
+from agora.domain.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    created_at: float
+    demographics: dict[str, str] = field(default_factory=dict)
+
+
+def validate_demographics(
+    answers: Mapping[str, str | None], questions: tuple[DemographicQuestion, ...]
+) -> dict[str, str]:
+    """Keep the answered questions; a `None` answer means "prefer not to say". Unknown ones are refused."""
+    known = {q.id: q for q in questions}
+    clean: dict[str, str] = {}
+    for qid, answer in answers.items():
+        question = known.get(qid)
+        if question is None:
+            raise InvalidInput(
+                "unknown_question",
+                f"{qid!r} is not one of this consultation's questions {sorted(known)}.",
+                {"field": f"demographics.{qid}"},
+            )
+        if answer is None:
+            continue
+        if answer not in question.choices:
+            raise InvalidInput(
+                "invalid_answer",
+                f"{answer!r} is not a choice for {qid!r}; choose one of {list(question.choices)}.",
+                {"field": f"demographics.{qid}", "allowed": list(question.choices)},
+            )
+        clean[qid] = answer
+    return clean

@@ -1,0 +1,80 @@
+"""Exact tallies: what each stored vote or participant contributes, and the change between two images.
+
+A stored item contributes a multiset of (tally, counter) pairs; a change of the item
+contributes the difference. Summing differences over any history gives the recount of the
+final items, which is what makes the stream-fed counters exact.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from agora.domain.participants import Participant
+from agora.domain.votes import Trust, Vote
+
+UNTRUSTED = "untrusted"
+PARTICIPANTS = "participants"
+
+
+@dataclass(frozen=True, order=True)
+class TallyRef:
+    """A tally item: one proposal (or the whole consultation), optionally within one segment."""
+
+    proposal_id: str | None = None  # None: the consultation as a whole
+    dimension: str | None = None
+    value: str | None = None
+
+
+Counted = Vote | Participant
+Delta = dict[tuple[TallyRef, str], int]
+
+
+def contributions(item: Counted | None) -> Counter[tuple[TallyRef, str]]:
+    if item is None:
+        return Counter()
+    if isinstance(item, Participant):
+        refs = [TallyRef(), *(TallyRef(None, d, v) for d, v in item.demographics.items())]
+        return Counter((ref, PARTICIPANTS) for ref in refs)
+    if item.trust is not Trust.SEQUENCE:
+        return Counter({(TallyRef(item.proposal_id), UNTRUSTED): 1})
+    names = [item.key.value, *item.qualifications]
+    refs = [TallyRef(item.proposal_id), *(TallyRef(item.proposal_id, d, v) for d, v in item.segments.items())]
+    return Counter((ref, name) for ref in refs for name in names)
+
+
+def delta(old: Counted | None, new: Counted | None) -> Delta:
+    change = contributions(new)
+    change.subtract(contributions(old))
+    return {k: n for k, n in change.items() if n}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a counted item, at its position in the change stream."""
+
+    sequence: int
+    old: Counted | None
+    new: Counted | None
+
+    @property
+    def delta(self) -> Delta:
+        return delta(self.old, self.new)
+
+
+def coalesce(deltas: Iterable[Delta]) -> dict[TallyRef, dict[str, int]]:
+    """Sum deltas per tally item, dropping counters whose changes cancel out."""
+    total: Counter[tuple[TallyRef, str]] = Counter()
+    for d in deltas:
+        total.update(d)
+    by_ref: dict[TallyRef, dict[str, int]] = {}
+    for (ref, name), n in total.items():
+        if n:
+            by_ref.setdefault(ref, {})[name] = n
+    return by_ref
+
+
+def recount(items: Iterable[Counted]) -> dict[TallyRef, dict[str, int]]:
+    """Tallies computed from scratch: what the stream-fed counters must always equal."""
+    return coalesce(delta(None, item) for item in items)

@@ -1,0 +1,166 @@
+"""What every HTTP function shares: the Powertools resolver, credentials, and error mapping.
+
+Errors always take the shape {"error": {"code", "message", "details"}} with a status that
+says what was wrong: 401 credentials, 404 unknown, 409 state, 422 content, 503 overload.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from botocore.exceptions import BotoCoreError, ClientError
+
+from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthorized, Unavailable
+from agora.domain.identity import Claims
+from agora.services import wiring
+
+# Most invocations record no business metric; that is normal, not worth a warning each time.
+warnings.filterwarnings("ignore", "No application metrics to publish")
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
+
+STATUS_OF: dict[type[DomainError], HTTPStatus] = {
+    InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
+    NotFound: HTTPStatus.NOT_FOUND,
+    Conflict: HTTPStatus.CONFLICT,
+    Unauthorized: HTTPStatus.UNAUTHORIZED,
+    Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+OVERLOAD_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TransactionConflictException",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "SlowDown",
+}
+
+
+def count(name: str, value: int = 1) -> None:
+    """Add a business metric. Skipped when metrics are disabled (the embedded stack): Powertools
+    would otherwise keep them, and print them once 100 pile up in the shared process."""
+    if not is_metrics_disabled():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def error(status: HTTPStatus, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps({"error": {"code": code, "message": message, "details": details}}),
+        headers=headers,
+    )
+
+
+def _domain_error(e: DomainError) -> Response:
+    status = next(s for cls, s in STATUS_OF.items() if isinstance(e, cls))
+    headers = {"Retry-After": str(e.retry_after)} if isinstance(e, Unavailable) else None
+    return error(status, e.code, e.message, e.details, headers)
+
+
+def _validation_error(e: RequestValidationError) -> Response:
+    problems = [
+        {"where": ".".join(str(part) for part in err["loc"]), "problem": err.get("msg", err["type"]), "type": err["type"]}
+        for err in e.errors()
+    ]
+    summary = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", f"The request is invalid: {summary}", problems)
+
+
+def _not_found(_: NotFoundError) -> Response:
+    return error(HTTPStatus.NOT_FOUND, "no_such_route", "No such route: see the API description.")
+
+
+def _aws_error(e: ClientError | BotoCoreError) -> Response:
+    code = e.response["Error"]["Code"] if isinstance(e, ClientError) else type(e).__name__
+    if isinstance(e, BotoCoreError) or code in OVERLOAD_CODES:
+        logger.warning("dependency overloaded", extra={"code": code})
+        return error(
+            HTTPStatus.SERVICE_UNAVAILABLE, "overloaded", "The service is busy; retry shortly.", None, {"Retry-After": "1"}
+        )
+    logger.exception("unexpected AWS error")
+    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; nothing was changed.")
+
+
+def _idempotency_error(e: Exception) -> Response:
+    if isinstance(e, IdempotencyValidationError):
+        return error(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request body.",
+        )
+    return error(
+        HTTPStatus.CONFLICT, "request_in_progress", "The same request is still being processed; retry shortly.",
+        None, {"Retry-After": "1"},
+    )
+
+
+def resolver(router: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(
+        enable_validation=True,
+        cors=CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Idempotency-Key"]),
+    )
+    app.include_router(router)
+    app.exception_handler(DomainError)(_domain_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(NotFoundError)(_not_found)
+    app.exception_handler([ClientError, BotoCoreError])(_aws_error)
+    app.exception_handler([IdempotencyValidationError, IdempotencyAlreadyInProgressError])(_idempotency_error)
+    return app
+
+
+def entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point: structured logs, metrics and traces around the resolver."""
+
+    @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler(capture_response=False)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler
+
+
+# --- credentials (used with Annotated[..., Depends(...)]) ----------------------------------------
+
+
+def participant(request: Request) -> Claims:
+    """The participant a `Authorization: Bearer <token>` header names; 401 otherwise."""
+    header = request.resolved_event.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("missing_token", "Send the participant token as 'Authorization: Bearer <token>'.")
+    return wiring.participants().authenticate(token.strip())
+
+
+def maybe_participant(request: Request) -> Claims | None:
+    return participant(request) if request.resolved_event.headers.get("authorization") else None
+
+
+def moderator(request: Request) -> str:
+    """The moderator the API Gateway authorizer admitted (Cognito on AWS, the local key on the embedded stack)."""
+    authorizer = request.resolved_event.request_context.authorizer
+    claims = (authorizer.get("claims") if authorizer else None) or {}
+    who = claims.get("cognito:username") or claims.get("sub")
+    if not who:
+        raise Unauthorized("moderator_only", "This route is for moderators.")
+    return str(who)

@@ -1,0 +1,204 @@
+"""A local API Gateway: HTTP requests become REST proxy events for the very same handlers.
+
+It routes by the contract's route table, emulates the moderator authorizer with the local
+key, serves the bucket's files (so manifest URLs fetch as they would through CloudFront),
+the OpenAPI description and the web pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import mimetypes
+import time
+import uuid
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from agora import contract
+
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+FILES_PREFIX = "/files/"
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization,Content-Type,Idempotency-Key,X-Moderator-Name",
+    "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE,OPTIONS",
+}
+
+
+def match(method: str, path: str) -> tuple[contract.Route, dict[str, str]] | tuple[None, None]:
+    parts = [p for p in path.split("/") if p]
+    for route in contract.ROUTES:
+        if route.method != method or len(route.segments) != len(parts):
+            continue
+        params: dict[str, str] = {}
+        for pattern, part in zip(route.segments, parts, strict=True):
+            if pattern.startswith("{"):
+                params[pattern[1:-1]] = unquote(part)
+            elif pattern != part:
+                break
+        else:
+            return route, params
+    return None, None
+
+
+def proxy_event(
+    route: contract.Route, params: dict[str, str], method: str, url: str, headers: dict[str, list[str]],
+    body: bytes, source_ip: str, claims: dict[str, str] | None,
+) -> dict[str, Any]:
+    split = urlsplit(url)
+    query = parse_qs(split.query, keep_blank_values=True)
+    try:
+        text, encoded = body.decode(), False
+    except UnicodeDecodeError:
+        text, encoded = base64.b64encode(body).decode(), True
+    return {
+        "resource": route.path,
+        "path": split.path,
+        "httpMethod": method,
+        "headers": {k: v[-1] for k, v in headers.items()},
+        "multiValueHeaders": headers,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": params or None,
+        "stageVariables": None,
+        "body": text if body else None,
+        "isBase64Encoded": encoded,
+        "requestContext": {
+            "resourcePath": route.path,
+            "httpMethod": method,
+            "path": split.path,
+            "stage": "local",
+            "requestId": str(uuid.uuid4()),
+            "requestTimeEpoch": int(time.time() * 1000),
+            "identity": {"sourceIp": source_ip},
+            "authorizer": {"claims": claims} if claims else None,
+        },
+    }
+
+
+class Gateway:
+    def __init__(
+        self,
+        invoke: Callable[[str, dict[str, Any]], Any],
+        read_file: Callable[[str], tuple[bytes, str] | None],
+        moderator_key: str,
+        openapi: Callable[[], dict[str, Any]],
+        web_dir: Path | None,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+    ) -> None:
+        self.invoke, self.read_file, self.moderator_key = invoke, read_file, moderator_key
+        self.openapi, self.web_dir = openapi, web_dir
+        self.server = ThreadingHTTPServer((host, port), self._handler_class())
+        self.server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        self.server.serve_forever(poll_interval=0.2)
+
+    def shutdown(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def authorize(self, headers: dict[str, list[str]]) -> dict[str, str] | None:
+        """The Cognito authorizer's job: admit the local key, name the moderator (X-Moderator-Name)."""
+        value = next(iter(headers.get("Authorization", [])), "")
+        scheme, _, key = value.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), self.moderator_key):
+            return None
+        name = next(iter(headers.get("X-Moderator-Name", [])), "moderator")
+        return {"sub": f"local-{name}", "cognito:username": name}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "agora-embedded"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
+                pass
+
+            def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming
+                self._send(HTTPStatus.NO_CONTENT, b"", {})
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._dispatch()
+
+            do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET  # noqa: N815
+
+            def _dispatch(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY:
+                    self.close_connection = True
+                    return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", f"Bodies are limited to {MAX_BODY} bytes.")
+                body = self.rfile.read(length) if length else b""
+                path = urlsplit(self.path).path
+                route, params = match(self.command, path)
+                if route is not None:
+                    return self._api(route, params or {}, body)
+                if self.command in ("GET", "HEAD"):
+                    return self._static(path)
+                self._error(HTTPStatus.NOT_FOUND, "no_such_route", f"No route {self.command} {path}.")
+
+            def _api(self, route: contract.Route, params: dict[str, str], body: bytes) -> None:
+                headers: dict[str, list[str]] = {}
+                for k, v in self.headers.items():
+                    headers.setdefault(k, []).append(v)
+                claims = None
+                if route.auth is contract.Auth.MODERATOR:
+                    claims = gateway.authorize(headers)
+                    if claims is None:
+                        return self._error(HTTPStatus.UNAUTHORIZED, "unauthorized", "Moderator credentials are missing or wrong.")
+                event = proxy_event(route, params, self.command, self.path, headers, body, self.client_address[0], claims)
+                result = gateway.invoke(route.function.value, event)
+                out = dict(result.get("headers") or {})
+                for k, values in (result.get("multiValueHeaders") or {}).items():
+                    out[k] = ", ".join(values)
+                payload = result.get("body") or ""
+                data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+                self._send(HTTPStatus(result["statusCode"]), data, out)
+
+            def _static(self, path: str) -> None:
+                if path == "/openapi.json":
+                    return self._send(HTTPStatus.OK, json.dumps(gateway.openapi()).encode(), {"Content-Type": "application/json"})
+                if path.startswith(FILES_PREFIX):
+                    found = gateway.read_file(unquote(path.removeprefix(FILES_PREFIX)))
+                    if found is None:
+                        return self._error(HTTPStatus.NOT_FOUND, "no_such_file", f"No file {path}.")
+                    data, content_type = found
+                    return self._send(HTTPStatus.OK, data, {"Content-Type": content_type})
+                if gateway.web_dir is not None:
+                    root = gateway.web_dir.resolve()
+                    target = (root / unquote(path).lstrip("/")).resolve()
+                    if target.is_dir():
+                        target = target / "index.html"
+                    if target.is_relative_to(root) and target.is_file():
+                        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                        return self._send(HTTPStatus.OK, target.read_bytes(), {"Content-Type": kind})
+                self._error(HTTPStatus.NOT_FOUND, "no_such_route", f"No route GET {path}.")
+
+            def _error(self, status: HTTPStatus, code: str, message: str) -> None:
+                body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
+                self._send(status, body, {"Content-Type": "application/json"})
+
+            def _send(self, status: HTTPStatus, data: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status.value)
+                for k, v in {**CORS, **headers}.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+        return Handler

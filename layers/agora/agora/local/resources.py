@@ -1,0 +1,59 @@
+"""Create the stack's tables, bucket and dead-letter queue on moto from the same contract CDK uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agora import contract
+
+
+def table_definition(table: contract.Table, name: str) -> dict[str, Any]:
+    keys = [table.partition_key, *([table.sort_key] if table.sort_key else [])]
+    for index in table.indexes:
+        keys += [index.partition_key, index.sort_key]
+    definition: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in dict.fromkeys(keys)],
+        "KeySchema": [
+            {"AttributeName": table.partition_key, "KeyType": "HASH"},
+            *([{"AttributeName": table.sort_key, "KeyType": "RANGE"}] if table.sort_key else []),
+        ],
+    }
+    if table.indexes:
+        definition["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": i.name,
+                "KeySchema": [
+                    {"AttributeName": i.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": i.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for i in table.indexes
+        ]
+    if table.stream:
+        definition["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream}
+    return definition
+
+
+def create(dynamodb: Any, s3: Any, sqs: Any, prefix: str, region: str) -> dict[str, str]:
+    """Create everything; return the environment that points the functions at it."""
+    env = {}
+    for table in contract.TABLES:
+        name = f"{prefix}-{table.logical_id.lower()}"
+        dynamodb.create_table(**table_definition(table, name))
+        if table.ttl_attribute:
+            dynamodb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute}
+            )
+        env[table.env_var] = name
+    bucket = f"{prefix}-bucket"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    env[contract.BUCKET_ENV] = bucket
+    env[DLQ_ENV] = sqs.create_queue(QueueName=f"{prefix}-score-failures")["QueueUrl"]
+    return env
+
+
+DLQ_ENV = "AGORA_SCORE_DLQ_URL"

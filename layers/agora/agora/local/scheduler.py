@@ -1,0 +1,37 @@
+"""EventBridge Scheduler's job on one machine: invoke snapshot every period, or on demand."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+class Scheduler:
+    def __init__(self, every: float, run: Callable[[], Any]) -> None:
+        self.every, self._run_job = every, run
+        self.runs = 0
+        self.errors: list[str] = []
+        self._lock = threading.Lock()  # one snapshot at a time, as with a reserved concurrency of 1
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def run_now(self) -> Any:
+        with self._lock:
+            result = self._run_job()
+            self.runs += 1
+            return result
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.run_now()
+            except Exception as e:  # noqa: BLE001 - a failed snapshot leaves the previous one served
+                self.errors.append(f"{type(e).__name__}: {e}")

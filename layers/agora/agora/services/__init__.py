@@ -1,0 +1,1 @@
+"""Use cases: each combines domain rules with the adapters it needs."""

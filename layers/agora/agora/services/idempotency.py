@@ -1,0 +1,43 @@
+"""Retried requests with the same Idempotency-Key take effect once (Powertools idempotency on DynamoDB)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from agora import contract
+
+_CONFIG = IdempotencyConfig(
+    event_key_jmespath="key",
+    payload_validation_jmespath="payload",  # the same key with another body is refused, not replayed
+    expires_after_seconds=24 * 3600,
+)
+
+
+@cache
+def _store() -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(
+        table_name=os.environ[contract.IDEMPOTENCY.env_var],
+        key_attr=contract.IDEMPOTENCY.partition_key,
+        expiry_attr=contract.IDEMPOTENCY.ttl_attribute or "expiration",
+    )
+
+
+def once(key: tuple[str, ...], action: Callable[[], dict[str, Any]], payload: dict[str, Any]) -> dict[str, Any]:
+    """Run `action` once per key (whose last part is the client's Idempotency-Key, or None for no key)."""
+    if key[-1] is None:
+        return action()
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=_CONFIG)
+    def run(request: dict[str, Any]) -> dict[str, Any]:
+        return action()
+
+    return run(request={"key": list(key), "payload": payload})

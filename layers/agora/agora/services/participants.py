@@ -1,0 +1,44 @@
+"""Registering anonymous participants and recognising them by their signed token."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping
+
+from agora.adapters.content import ContentStore
+from agora.config import Consultation
+from agora.domain.errors import NotFound
+from agora.domain.identity import Claims, Signer
+from agora.domain.participants import Participant, validate_demographics
+
+
+class ParticipantService:
+    def __init__(
+        self, consultation: Consultation, content: ContentStore, signer: Signer, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.consultation, self.content, self.signer, self.clock = consultation, content, signer, clock
+
+    def register(self, demographics: Mapping[str, str | None]) -> tuple[Participant, str]:
+        answers = validate_demographics(demographics, self.consultation.demographics)
+        participant = Participant(id=uuid.uuid4().hex, created_at=round(self.clock(), 3), demographics=answers)
+        self.content.put_participant(participant)
+        return participant, self._token(participant)
+
+    def update_demographics(self, claims: Claims, demographics: Mapping[str, str | None]) -> tuple[Participant, str]:
+        """Merge new answers into the profile (None clears one) and re-issue the token that carries them."""
+        answers = validate_demographics(demographics, self.consultation.demographics)
+        merged = {**claims.segments, **answers}
+        for qid, answer in demographics.items():
+            if answer is None:
+                merged.pop(qid, None)
+        participant = self.content.set_demographics(claims.participant_id, merged)
+        if participant is None:
+            raise NotFound("unknown_participant", "This participant no longer exists; register again.")
+        return participant, self._token(participant)
+
+    def authenticate(self, token: str) -> Claims:
+        return self.signer.claims(token, self.clock())
+
+    def _token(self, participant: Participant) -> str:
+        return self.signer.token(Claims(participant.id, int(self.clock()), participant.demographics))

@@ -1,0 +1,54 @@
+"""Serving a participant the next proposals to vote on, each with a proof of where it came from."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from agora.adapters.bucket import CachedObject
+from agora.adapters.content import ContentStore
+from agora.adapters.pool import PublishedPool
+from agora.domain.identity import Signer
+from agora.domain.sequencing import SequenceSettings, select_sequence
+
+
+@dataclass(frozen=True)
+class Served:
+    id: str
+    text: str
+    language: str
+    proof: str
+
+
+class SequenceService:
+    def __init__(
+        self,
+        content: ContentStore,
+        pool: CachedObject[PublishedPool],
+        signer: Signer,
+        settings: SequenceSettings = SequenceSettings(),
+        clock: Callable[[], float] = time.time,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        self.content, self.pool, self.signer, self.settings, self.clock = content, pool, signer, settings, clock
+        self.rng = rng or np.random.default_rng()
+
+    def next(self, participant_id: str, size: int) -> list[Served]:
+        published = self.pool.get()
+        if published is None:
+            return []
+        voted = self.content.voted_proposal_ids(participant_id)
+        chosen = select_sequence(published.pool, voted, size, self.rng, self.settings)
+        issued = int(self.clock())
+        return [
+            Served(
+                id=pid,
+                text=published.texts[pid],
+                language=published.languages[pid],
+                proof=self.signer.proof(participant_id, pid, issued),
+            )
+            for pid in chosen
+        ]
