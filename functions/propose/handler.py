@@ -24,7 +24,9 @@ def submit(
         proposal = wiring.proposals().submit(me.participant_id, submission.text, submission.language)
         return {"id": proposal.id, "status": proposal.status.value}
 
-    created = idempotency.once(("propose", me.participant_id, idempotency_key), create, submission.model_dump())
+    created = idempotency.once(
+        ("propose", me.participant_id, idempotency_key), create, submission.model_dump(), app.lambda_context
+    )
     return Response(201, "application/json", ProposalCreated(**created))
 
 

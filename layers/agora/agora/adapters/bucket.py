@@ -78,7 +78,8 @@ class CachedObject(Generic[T]):
     def get(self) -> T | None:
         with self._lock:
             now = self.clock()
-            if now - self._checked >= self.max_age:
+            # Absence is not cached: until the first snapshot lands, every call looks again.
+            if self._value is None or now - self._checked >= self.max_age:
                 body, etag, changed = self.bucket.get_if_changed(self.key, self._etag)
                 if changed:
                     self._value = None if body is None else self.parse(body)

@@ -15,13 +15,6 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from agora import contract
 
-_CONFIG = IdempotencyConfig(
-    event_key_jmespath="key",
-    payload_validation_jmespath="payload",  # the same key with another body is refused, not replayed
-    expires_after_seconds=24 * 3600,
-)
-
-
 @cache
 def _store() -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(
@@ -31,12 +24,20 @@ def _store() -> DynamoDBPersistenceLayer:
     )
 
 
-def once(key: tuple[str, ...], action: Callable[[], dict[str, Any]], payload: dict[str, Any]) -> dict[str, Any]:
+def once(
+    key: tuple[str | None, ...], action: Callable[[], dict[str, Any]], payload: dict[str, Any], lambda_context: Any
+) -> dict[str, Any]:
     """Run `action` once per key (whose last part is the client's Idempotency-Key, or None for no key)."""
     if key[-1] is None:
         return action()
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="payload",  # the same key with another body is refused, not replayed
+        expires_after_seconds=24 * 3600,
+    )
+    config.register_lambda_context(lambda_context)  # so a crashed attempt's lock expires with the invocation
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=_CONFIG)
+    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=config)
     def run(request: dict[str, Any]) -> dict[str, Any]:
         return action()
 

@@ -44,14 +44,15 @@ def chunks(changes: Sequence[Change], limit: int = MAX_TALLIES_PER_CHUNK) -> Ite
 
 
 class ScoringService:
-    def __init__(self, tallies: TallyStore) -> None:
+    def __init__(self, tallies: TallyStore, chunk_limit: int = MAX_TALLIES_PER_CHUNK) -> None:
         self.tallies = tallies
+        self.chunk_limit = chunk_limit
 
     def apply(self, shard_id: str, changes: Sequence[Change]) -> Outcome:
         """Count every change not yet counted, in order; stop at the first chunk that fails."""
         outcome = Outcome()
         checkpoint = self.tallies.checkpoint(shard_id)
-        for chunk in chunks([c for c in changes if c.sequence > checkpoint]):
+        for chunk in chunks([c for c in changes if c.sequence > checkpoint], self.chunk_limit):
             for _ in range(MAX_ATTEMPTS):
                 fresh = [c for c in chunk if c.sequence > checkpoint]
                 if not fresh:

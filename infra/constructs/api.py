@@ -1,0 +1,117 @@
+"""The REST API: every route of contract.ROUTES, moderators behind Cognito, errors in our shape."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from agora import contract
+from agora.config import Consultation
+
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]  # as agora.http's CORSConfig
+
+
+def _error_body(code: str, message: str | None = None) -> str:
+    """{"error": {"code", "message", "details"}}, as the handlers answer; API Gateway's own
+    message (already a quoted JSON string) unless we have a better one."""
+    body = json.dumps({"error": {"code": code, "message": "MESSAGE", "details": None}})
+    return body.replace('"MESSAGE"', json.dumps(message) if message else "$context.error.messageString")
+
+
+# Errors API Gateway answers by itself, before (or instead of) a handler:
+# (type, status or None for API Gateway's own, code, message or None for API Gateway's own, extra headers).
+GATEWAY_ERRORS: tuple[tuple[apigw.ResponseType, str | None, str, str | None, dict[str, str]], ...] = (
+    (apigw.ResponseType.UNAUTHORIZED, None, "unauthorized", None, {}),
+    (apigw.ResponseType.ACCESS_DENIED, None, "forbidden", None, {}),
+    (apigw.ResponseType.THROTTLED, None, "throttled", None, {"Retry-After": "'1'"}),
+    # REST APIs answer an unknown path or method with 403 "Missing Authentication Token";
+    # the handlers (and the embedded stack) call that a 404 no_such_route.
+    (
+        apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+        "404",
+        "no_such_route",
+        "No such route: see the API description.",
+        {},
+    ),
+    (apigw.ResponseType.DEFAULT_4_XX, None, "request_rejected", None, {}),
+    (apigw.ResponseType.DEFAULT_5_XX, None, "internal", None, {}),
+)
+
+
+class Api(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        consultation: Consultation,
+        functions: Mapping[contract.Function, lambda_.IFunction],
+    ) -> None:
+        super().__init__(scope, id)
+        throttle = consultation.throttle
+
+        # Moderators are invited by an administrator, never self-registered.
+        self.user_pool = cognito.UserPool(
+            self,
+            "Moderators",
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+        )
+        self.user_pool_client = self.user_pool.add_client(
+            "ModeratorPages", auth_flows=cognito.AuthFlow(user_srp=True), generate_secret=False
+        )
+        # The handler reads the caller from the ID token's claims (agora.http.moderator).
+        authorizer = apigw.CognitoUserPoolsAuthorizer(self, "ModeratorAuthorizer", cognito_user_pools=[self.user_pool])
+
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=f"agora-{consultation.slug}",
+            description=f"agora consultation {consultation.slug}, API v1",
+            # The CloudWatch role is account-wide: one stack per consultation must not own it.
+            cloud_watch_role=False,
+            deploy_options=apigw.StageOptions(
+                stage_name="v1",
+                # Sheds a TV-spot spike at the door instead of in DynamoDB.
+                throttling_rate_limit=throttle.rate_limit,
+                throttling_burst_limit=throttle.burst_limit,
+                tracing_enabled=True,
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=apigw.Cors.ALL_ORIGINS,
+                allow_methods=apigw.Cors.ALL_METHODS,
+                allow_headers=ALLOWED_HEADERS,
+            ),
+        )
+
+        # Lambda proxy: the handlers' Powertools resolver does the routing and validation.
+        integrations = {
+            name: apigw.LambdaIntegration(functions[name], allow_test_invoke=False) for name in contract.HTTP_FUNCTIONS
+        }
+        for route in contract.ROUTES:
+            resource = self.rest_api.root.resource_for_path(route.path)
+            if route.auth is contract.Auth.MODERATOR:
+                resource.add_method(
+                    route.method,
+                    integrations[route.function],
+                    authorizer=authorizer,
+                    authorization_type=apigw.AuthorizationType.COGNITO,
+                )
+            else:
+                resource.add_method(route.method, integrations[route.function])
+
+        for response_type, status, code, message, headers in GATEWAY_ERRORS:
+            self.rest_api.add_gateway_response(
+                f"Gateway{code.title().replace('_', '')}",
+                type=response_type,
+                status_code=status,
+                templates={"application/json": _error_body(code, message)},
+                # Without CORS headers a browser hides these errors from the page.
+                response_headers={"Access-Control-Allow-Origin": "'*'", **headers},
+            )

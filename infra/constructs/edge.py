@@ -1,0 +1,31 @@
+"""CloudFront in front of the bucket: results and web pages absorb a spike without touching DynamoDB."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+class Edge(Construct):
+    def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket) -> None:
+        super().__init__(scope, id)
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="agora results and web pages",
+            default_behavior=cloudfront.BehaviorOptions(
+                # OAC: the bucket stays private, only this distribution may read it.
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                # Honours each object's Cache-Control: seconds for results/latest, a year for
+                # the immutable timestamped exports (set by snapshot).
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                # Results are open data: any site may fetch them.
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
+            ),
+            # Consultations are European: the cheapest class covers Europe and North America.
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+        )
+        self.domain_name = self.distribution.distribution_domain_name

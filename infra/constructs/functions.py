@@ -1,0 +1,136 @@
+"""The Lambda functions (one per `functions/<name>/` folder), their shared layer, and who may touch what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from agora import contract
+from agora.config import Consultation
+from infra.bundling import LAYER_CONSULTATION_FILE, ROOT, function_code, layer_code
+from infra.constructs.data import Data
+
+F = contract.Function
+FUNCTIONS_DIR = ROOT / "functions"
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+# Graviton: cheaper per GB-second; the layer is built for it (see bundling.py).
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+# (memory MB, timeout s). Memory buys CPU, which is what the request path waits on; HTTP
+# functions stay well under API Gateway's 29 s integration limit.
+SIZING: dict[F, tuple[int, int]] = {
+    F.CONSULTATION: (512, 10),
+    F.PROPOSE: (512, 10),
+    F.VOTE: (512, 10),
+    F.NEXT_PROPOSAL: (1024, 10),  # numpy selection over the whole pool, on every call
+    F.MODERATE: (512, 10),
+    F.SCORE: (512, 60),  # a batch of 100 records, a few transactions
+    F.SNAPSHOT: (1024, 300),  # reads every tally and writes every export file
+}
+# Functions that issue or check participant tokens and sequence proofs (wiring.signer()).
+SIGNERS = (F.CONSULTATION, F.PROPOSE, F.VOTE, F.NEXT_PROPOSAL)
+
+
+def discover(folder: Path = FUNCTIONS_DIR) -> list[F]:
+    """Every function folder with a handler; a folder contract.Function does not name is an error."""
+    return [F(p.parent.name) for p in sorted(folder.glob("*/handler.py"))]
+
+
+class Functions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        consultation: Consultation,
+        consultation_file: Path,
+        data: Data,
+        public_base_url: str,
+    ) -> None:
+        super().__init__(scope, id)
+        # One layer for all: the agora package, its dependencies and this consultation's TOML.
+        self.layer = lambda_.LayerVersion(
+            self,
+            "Layer",
+            code=layer_code(consultation_file),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description=f"agora package, dependencies and consultation {consultation.slug}",
+        )
+        environment = {
+            **{spec.env_var: data.tables[spec.logical_id].table_name for spec in contract.TABLES},
+            contract.BUCKET_ENV: data.bucket.bucket_name,
+            contract.CONSULTATION_FILE_ENV: LAYER_CONSULTATION_FILE,
+            contract.PUBLIC_BASE_URL_ENV: public_base_url,
+            "POWERTOOLS_SERVICE_NAME": "agora",
+            "POWERTOOLS_METRICS_NAMESPACE": f"agora-{consultation.slug}",
+        }
+        self.by_name: dict[F, lambda_.Function] = {}
+        for name in discover():
+            memory, timeout = SIZING[name]
+            env = dict(environment)
+            if name in SIGNERS:
+                env[contract.SECRET_ARN_ENV] = data.signing_secret.secret_arn
+            self.by_name[name] = lambda_.Function(
+                self,
+                name.value,
+                description=f"agora-{consultation.slug} {name.value}",
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                handler="handler.lambda_handler",
+                code=function_code(FUNCTIONS_DIR / name.value),
+                layers=[self.layer],
+                memory_size=memory,
+                timeout=Duration.seconds(timeout),
+                tracing=lambda_.Tracing.ACTIVE,
+                environment=env,
+                # An explicit group: retention is set at creation, not by a custom resource later.
+                log_group=logs.LogGroup(
+                    self,
+                    f"{name.value}-logs",
+                    retention=logs.RetentionDays.ONE_MONTH,
+                    removal_policy=RemovalPolicy.DESTROY,
+                ),
+            )
+        self._grant_least_privilege(data)
+
+    def _grant_least_privilege(self, data: Data) -> None:
+        fn = self.by_name
+        for name in SIGNERS:
+            data.signing_secret.grant_read(fn[name])
+
+        # consultation: registers participants and edits their demographics (content), serves
+        # the published manifest and summary (bucket).
+        data.content.grant_read_write_data(fn[F.CONSULTATION])
+        data.bucket.grant_read(fn[F.CONSULTATION])
+
+        # propose: writes and reads back proposals (content); Idempotency-Key records.
+        data.content.grant_read_write_data(fn[F.PROPOSE])
+        data.idempotency.grant_read_write_data(fn[F.PROPOSE])
+
+        # vote: one conditional put or delete per request, never a read (the condition is
+        # evaluated by DynamoDB); checks votability against the published pool (bucket).
+        # UpdateItem is for qualifications, which change a vote item in place.
+        data.content.grant(fn[F.VOTE], "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+        data.bucket.grant_read(fn[F.VOTE])
+
+        # next_proposal: the participant's voted set (one Query) and the pool (bucket).
+        data.content.grant_read_data(fn[F.NEXT_PROPOSAL])
+        data.bucket.grant_read(fn[F.NEXT_PROPOSAL])
+
+        # moderate: the queue (status index), locks and decisions on proposal items.
+        data.content.grant_read_write_data(fn[F.MODERATE])
+
+        # score: reads its checkpoint and commits counters with it (tallies); the stream
+        # read and the dead-letter queue are granted by its event source (scoring.py).
+        data.tallies.grant_read_write_data(fn[F.SCORE])
+
+        # snapshot: accepted proposals and status counts (content), every tally, and the
+        # export files, manifest and pool it publishes (bucket; reads for what it replaces).
+        data.content.grant_read_data(fn[F.SNAPSHOT])
+        data.tallies.grant_read_data(fn[F.SNAPSHOT])
+        data.bucket.grant_read_write(fn[F.SNAPSHOT])

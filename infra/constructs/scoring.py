@@ -1,0 +1,64 @@
+"""score on the content table's stream: exact tallies from at-least-once delivery (ARCHITECTURE §6)."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from agora import contract
+
+
+class Scoring(Construct):
+    def __init__(self, scope: Construct, id: str, *, function: lambda_.Function, table: dynamodb.ITable) -> None:
+        super().__init__(scope, id)
+
+        # Batches that still fail after the retries below: their records' metadata, kept for
+        # the longest SQS allows so a recount can be run before the evidence expires.
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+
+        function.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                # Nothing may go uncounted, even what was written before the mapping existed.
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                # Only vote items and profiles change a tally; the rest never wakes score up.
+                filters=[lambda_.FilterCriteria.filter(pattern) for pattern in contract.STREAM_FILTERS],
+                # Bigger batches coalesce more votes into one update per touched proposal.
+                batch_size=100,
+                max_batching_window=Duration.seconds(1),
+                # One invocation per shard at a time: the per-shard checkpoint relies on order.
+                parallelization_factor=1,
+                # The handler reports the first record it could not count; Lambda restarts there.
+                report_batch_item_failures=True,
+                bisect_batch_on_error=True,
+                retry_attempts=5,
+                max_record_age=Duration.days(1),
+                on_failure=sources.SqsDlq(self.dead_letters),
+                # Tumbling-window events are the only stream events that carry shardId, which
+                # the checkpoint is keyed by; the window state itself stays empty.
+                tumbling_window=Duration.seconds(1),
+            )
+        )
+
+        # Anything here is a vote the tallies may be missing: someone must look.
+        cloudwatch.Alarm(
+            self,
+            "DeadLettersAlarm",
+            alarm_description="score gave up on stream records: run a recount",
+            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )

@@ -1,0 +1,75 @@
+from agora.domain.participants import Participant
+from agora.domain.tallies import PARTICIPANTS, UNTRUSTED, Change, TallyRef, coalesce, delta, recount
+from agora.domain.votes import Trust, Vote, VoteKey
+
+P = "p" * 32
+
+
+def vote(key=VoteKey.AGREE, trust=Trust.SEQUENCE, quals=(), segments=None, who="alice"):
+    return Vote(who, P, key, trust, frozenset(quals), segments or {})
+
+
+def test_a_new_vote_adds_one_to_its_key():
+    assert delta(None, vote()) == {(TallyRef(P), "agree"): 1}
+
+
+def test_the_same_vote_again_changes_nothing():
+    assert delta(vote(), vote()) == {}
+
+
+def test_changing_the_key_moves_one_vote_and_drops_the_old_qualifications():
+    old = vote(VoteKey.AGREE, quals=["like_it"])
+    new = vote(VoteKey.DISAGREE)
+    assert delta(old, new) == {
+        (TallyRef(P), "agree"): -1,
+        (TallyRef(P), "like_it"): -1,
+        (TallyRef(P), "disagree"): 1,
+    }
+
+
+def test_withdrawing_removes_everything_the_vote_counted():
+    old = vote(quals=["like_it", "doable"], segments={"age": "25-34"})
+    d = delta(old, None)
+    assert d[(TallyRef(P), "agree")] == -1
+    assert d[(TallyRef(P, "age", "25-34"), "doable")] == -1
+    assert all(n == -1 for n in d.values())
+
+
+def test_untrusted_votes_are_counted_apart_and_never_by_key_or_segment():
+    d = delta(None, vote(trust=Trust.UNTRUSTED, quals=["like_it"], segments={"age": "65+"}))
+    assert d == {(TallyRef(P), UNTRUSTED): 1}
+
+
+def test_segment_votes_count_in_the_total_and_in_each_declared_segment():
+    d = delta(None, vote(segments={"age": "15-24", "department": "29"}))
+    assert d == {
+        (TallyRef(P), "agree"): 1,
+        (TallyRef(P, "age", "15-24"), "agree"): 1,
+        (TallyRef(P, "department", "29"), "agree"): 1,
+    }
+
+
+def test_participants_are_counted_for_the_consultation_and_their_segments():
+    before = Participant("bob", 0.0, {"age": "25-34"})
+    after = Participant("bob", 0.0, {"age": "35-49"})
+    assert delta(None, before) == {(TallyRef(), PARTICIPANTS): 1, (TallyRef(None, "age", "25-34"), PARTICIPANTS): 1}
+    assert delta(before, after) == {
+        (TallyRef(None, "age", "25-34"), PARTICIPANTS): -1,
+        (TallyRef(None, "age", "35-49"), PARTICIPANTS): 1,
+    }
+
+
+def test_summing_the_deltas_of_any_history_gives_the_recount_of_the_final_items():
+    history = [
+        (None, vote(who="a")),
+        (vote(who="a"), vote(VoteKey.NEUTRAL, who="a")),
+        (None, vote(VoteKey.DISAGREE, who="b", quals=["no_way"])),
+        (vote(VoteKey.DISAGREE, who="b", quals=["no_way"]), None),
+        (None, vote(who="c", segments={"age": "65+"})),
+    ]
+    final = [vote(VoteKey.NEUTRAL, who="a"), vote(who="c", segments={"age": "65+"})]
+    assert coalesce(Change(i, old, new).delta for i, (old, new) in enumerate(history)) == recount(final)
+
+
+def test_coalescing_drops_counters_that_cancel_out():
+    assert coalesce([delta(None, vote()), delta(vote(), None)]) == {}
