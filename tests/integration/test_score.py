@@ -98,3 +98,22 @@ def test_an_unreadable_record_is_reported_and_does_not_stop_the_ones_before_it(a
     response = invoke(api, shard, batch)
     assert response["batchItemFailures"] == [{"itemIdentifier": poison["dynamodb"]["SequenceNumber"]}]
     assert wiring.scoring().tallies.checkpoint(shard) == int(records[4]["dynamodb"]["SequenceNumber"])
+
+
+def test_a_stale_concurrent_delivery_is_refused_by_the_checkpoint_condition(api, stack_env, monkeypatch):
+    """Two invocations hold the same batch; the slower one read the checkpoint before the other committed."""
+    make_history(random.Random(5))
+    shard, records = stream_records(stack_env)
+    assert invoke(api, shard, records)["batchItemFailures"] == []
+    tallies = wiring.scoring().tallies
+    real_checkpoint, reads = tallies.checkpoint, []
+    stale = int(records[3]["dynamodb"]["SequenceNumber"])
+
+    def stale_then_fresh(shard_id):
+        reads.append(1)
+        return stale if len(reads) == 1 else real_checkpoint(shard_id)
+
+    monkeypatch.setattr(tallies, "checkpoint", stale_then_fresh)
+    assert invoke(api, shard, records)["batchItemFailures"] == []
+    assert len(reads) == 2  # the condition failed, the checkpoint was read again
+    assert tallies_equal_recount()
