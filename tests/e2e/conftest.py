@@ -1,0 +1,87 @@
+"""Start `agora dev` as an operator would, on a free port, and stop it with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+import boto3
+import pytest
+
+from tests.conftest import DEMO, ROOT
+
+T = TypeVar("T")
+MODERATOR_KEY = "e2e-moderator-key"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def eventually(probe: Callable[[], T], timeout: float = 30.0, interval: float = 0.2) -> T:
+    """Poll an observable condition until it holds (the stream and the scheduler run on their own)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result or time.monotonic() > deadline:
+            assert result, f"condition still false after {timeout} s"
+            return result
+        time.sleep(interval)
+
+
+@dataclass
+class RunningStack:
+    url: str
+    aws_endpoint: str
+    process: subprocess.Popen[str]
+    output: list[str]
+
+    def client(self, service: str):
+        return boto3.client(
+            service, endpoint_url=self.aws_endpoint, region_name="eu-west-3",
+            aws_access_key_id="embedded", aws_secret_access_key="embedded",
+        )
+
+
+def start(*extra: str) -> RunningStack:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agora.cli", "dev", "--port", str(port), "--consultation", str(DEMO),
+         "--moderator-key", MODERATOR_KEY, *extra],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    output: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line)
+        if "ready" in line:
+            break
+    else:
+        raise AssertionError("agora dev stopped before it was ready:\n" + "".join(output))
+    endpoint = next(m.group(1) for line in output if (m := re.search(r"AWS endpoint \(moto\): (\S+)", line)))
+    return RunningStack(f"http://127.0.0.1:{port}", endpoint, process, output)
+
+
+def stop(stack: RunningStack) -> str:
+    stack.process.send_signal(signal.SIGINT)
+    rest, _ = stack.process.communicate(timeout=30)
+    return rest
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[RunningStack]:
+    running = start("--snapshot-every", "1", "--redeliver-every", "2")
+    yield running
+    if running.process.poll() is None:
+        stop(running)
