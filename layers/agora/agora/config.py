@@ -66,6 +66,23 @@ class DemographicQuestion(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")
     label: dict[str, str]
     choices: tuple[str, ...] = Field(min_length=1)
+    margins: dict[str, float] = Field(
+        default_factory=dict,
+        description="Share of the target population per choice (all choices, summing to 1); empty: no weighting.",
+    )
+
+    @model_validator(mode="after")
+    def _margins_cover_the_choices(self) -> DemographicQuestion:
+        if not self.margins:
+            return self
+        if set(self.margins) != set(self.choices):
+            raise ValueError(f"margins of {self.id!r} must give exactly the choices {list(self.choices)}")
+        if any(share < 0 for share in self.margins.values()):
+            raise ValueError(f"margins of {self.id!r} must not be negative")
+        # Published census shares are rounded; a thousandth of slack accepts them as printed.
+        if abs(sum(self.margins.values()) - 1) > 1e-3:
+            raise ValueError(f"margins of {self.id!r} sum to {sum(self.margins.values()):.4f}, not 1")
+        return self
 
 
 class Consultation(Strict):
