@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+
+from agora import contract
+
+# What the world may read. The rest of the bucket (the sequence pool, with authors; internal
+# indexes, with pending proposals) is for the functions only.
+PUBLIC_PREFIXES = (contract.RESULTS_PREFIX, contract.WEB_PREFIX)
 
 
 class Edge(Construct):
@@ -29,3 +36,13 @@ class Edge(Construct):
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
         )
         self.domain_name = self.distribution.distribution_domain_name
+        # The OAC grant covers the whole bucket; an explicit deny wins over it everywhere else.
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontServesPublicPrefixesOnly",
+                effect=iam.Effect.DENY,
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                not_resources=[bucket.arn_for_objects(prefix + "*") for prefix in PUBLIC_PREFIXES],
+            )
+        )

@@ -22,6 +22,7 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 
 # (memory MB, timeout s). Memory buys CPU, which is what the request path waits on; HTTP
 # functions stay well under API Gateway's 29 s integration limit.
+DEFAULT_SIZE = (512, 10)
 SIZING: dict[F, tuple[int, int]] = {
     F.CONSULTATION: (512, 10),
     F.PROPOSE: (512, 10),
@@ -37,7 +38,11 @@ SIGNERS = (F.CONSULTATION, F.PROPOSE, F.VOTE, F.NEXT_PROPOSAL)
 
 def discover(folder: Path = FUNCTIONS_DIR) -> list[F]:
     """Every function folder with a handler; a folder contract.Function does not name is an error."""
-    return [F(p.parent.name) for p in sorted(folder.glob("*/handler.py"))]
+    names = [p.parent.name for p in sorted(folder.glob("*/handler.py"))]
+    unknown = sorted(set(names) - {f.value for f in F})
+    if unknown:
+        raise ValueError(f"functions/{unknown} have no name in agora.contract.Function")
+    return [F(n) for n in names]
 
 
 class Functions(Construct):
@@ -71,7 +76,7 @@ class Functions(Construct):
         }
         self.by_name: dict[F, lambda_.Function] = {}
         for name in discover():
-            memory, timeout = SIZING[name]
+            memory, timeout = SIZING.get(name, DEFAULT_SIZE)
             env = dict(environment)
             if name in SIGNERS:
                 env[contract.SECRET_ARN_ENV] = data.signing_secret.secret_arn
@@ -114,7 +119,7 @@ class Functions(Construct):
 
         # vote: one conditional put or delete per request, never a read (the condition is
         # evaluated by DynamoDB); checks votability against the published pool (bucket).
-        # UpdateItem is for qualifications, which change a vote item in place.
+        # UpdateItem is for the qualification routes (ARCHITECTURE §4), which edit a vote in place.
         data.content.grant(fn[F.VOTE], "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
         data.bucket.grant_read(fn[F.VOTE])
 
@@ -130,7 +135,9 @@ class Functions(Construct):
         data.tallies.grant_read_write_data(fn[F.SCORE])
 
         # snapshot: accepted proposals and status counts (content), every tally, and the
-        # export files, manifest and pool it publishes (bucket; reads for what it replaces).
+        # export files, manifest and pool it publishes (bucket: put and read back, never
+        # delete; versioning keeps what it overwrites).
         data.content.grant_read_data(fn[F.SNAPSHOT])
         data.tallies.grant_read_data(fn[F.SNAPSHOT])
-        data.bucket.grant_read_write(fn[F.SNAPSHOT])
+        data.bucket.grant_read(fn[F.SNAPSHOT])
+        data.bucket.grant_put(fn[F.SNAPSHOT])

@@ -34,9 +34,8 @@ class Scoring(Construct):
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 # Only vote items and profiles change a tally; the rest never wakes score up.
                 filters=[lambda_.FilterCriteria.filter(pattern) for pattern in contract.STREAM_FILTERS],
-                # Bigger batches coalesce more votes into one update per touched proposal.
+                # During a spike, full batches coalesce many votes into one update per proposal.
                 batch_size=100,
-                max_batching_window=Duration.seconds(1),
                 # One invocation per shard at a time: the per-shard checkpoint relies on order.
                 parallelization_factor=1,
                 # The handler reports the first record it could not count; Lambda restarts there.
