@@ -1,13 +1,33 @@
-"""moderate: the queue under short locks, and accept / refuse / postpone decisions."""
+"""moderate: the queue under short locks, decisions one by one or in bulk, their audit trail, and themes."""
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from agora import config, http
-from agora.api import ID_PATTERN, Acceptance, ModeratedProposal, Queue, Refusal
+from agora.api import (
+    ID_PATTERN,
+    Acceptance,
+    AuditTrail,
+    BulkAction,
+    BulkOutcome,
+    BulkResult,
+    DecisionView,
+    Group,
+    Grouping,
+    ModeratedProposal,
+    NewTheme,
+    ProposalView,
+    Queue,
+    QueueItem,
+    Refusal,
+    SimilarProposal,
+    ThemeSuggestion,
+    ThemeView,
+)
+from agora.domain.proposals import Action
 from agora.services import wiring
 
 router = Router()
@@ -18,10 +38,15 @@ Moderator = Annotated[str, Depends(http.moderator)]
 @router.get("/moderation/queue")
 def queue(moderator: Moderator, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> Queue:
     taken = wiring.moderation().queue(moderator, limit)
-    return Queue(
-        proposals=[ModeratedProposal.of(p) for p in taken],
-        lock_seconds=config.current().moderation.lock_seconds,
-    )
+    items = [
+        QueueItem(
+            **ModeratedProposal.of(p).model_dump(),
+            duplicates=[SimilarProposal.of(m.entry, m.score, reveal=True) for m in review.duplicates],
+            suggested_themes=[ThemeSuggestion(theme=t, share=s) for t, s in review.themes],
+        )
+        for p, review in taken
+    ]
+    return Queue(proposals=items, lock_seconds=config.current().moderation.lock_seconds)
 
 
 @router.post("/moderation/proposals/<proposal_id>/accept")
@@ -33,12 +58,55 @@ def accept(proposal_id: ProposalId, moderator: Moderator, acceptance: Acceptance
 
 @router.post("/moderation/proposals/<proposal_id>/refuse")
 def refuse(proposal_id: ProposalId, moderator: Moderator, refusal: Refusal) -> ModeratedProposal:
-    return ModeratedProposal.of(wiring.moderation().refuse(moderator, proposal_id, refusal.reason))
+    decided = wiring.moderation().refuse(moderator, proposal_id, refusal.reason, refusal.duplicate_of)
+    return ModeratedProposal.of(decided)
 
 
 @router.post("/moderation/proposals/<proposal_id>/postpone")
 def postpone(proposal_id: ProposalId, moderator: Moderator) -> ModeratedProposal:
     return ModeratedProposal.of(wiring.moderation().postpone(moderator, proposal_id))
+
+
+@router.get("/moderation/proposals/<proposal_id>/decisions")
+def decisions(proposal_id: ProposalId, moderator: Moderator) -> AuditTrail:
+    trail = wiring.moderation().decisions(proposal_id)
+    return AuditTrail(proposal_id=proposal_id, decisions=[DecisionView.of(d) for d in trail])
+
+
+@router.post("/moderation/bulk")
+def bulk(selection: BulkAction, moderator: Moderator) -> BulkResult:
+    outcomes = wiring.moderation().bulk(
+        moderator,
+        Action(selection.action),
+        selection.proposal_ids,
+        reason=selection.reason,
+        duplicate_of=selection.duplicate_of,
+        themes=tuple(selection.themes),
+    )
+    results = [
+        BulkOutcome(
+            id=o.proposal_id,
+            done=o.decided is not None,
+            status=o.decided.status.value if o.decided else None,
+            error={"code": o.error.code, "message": o.error.message} if o.error else None,
+        )
+        for o in outcomes
+    ]
+    done = sum(r.done for r in results)
+    return BulkResult(results=results, done=done, failed=len(results) - done)
+
+
+@router.post("/moderation/themes")
+def create_theme(theme: NewTheme, moderator: Moderator) -> Response[ThemeView]:
+    return Response(201, "application/json", ThemeView.of(wiring.themes().create(moderator, theme.name)))
+
+
+@router.get("/moderation/groups")
+def groups(moderator: Moderator, k: Annotated[int, Query(ge=2, le=50)] = 12) -> Grouping:
+    found = wiring.themes().groups(k)
+    return Grouping(
+        groups=[Group(keywords=list(c.keywords), proposals=[ProposalView.listed(e) for e in entries]) for c, entries in found]
+    )
 
 
 app = http.resolver(router)

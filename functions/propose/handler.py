@@ -1,17 +1,30 @@
-"""propose: citizens submit proposals and read them back."""
+"""propose: citizens submit proposals, read them back, find similar ones while typing, and search."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from agora import http
-from agora.api import ID_PATTERN, ProposalCreated, ProposalView, Submission
+from agora.api import (
+    ID_PATTERN,
+    ProposalCreated,
+    ProposalList,
+    ProposalPage,
+    ProposalView,
+    SimilarProposal,
+    SimilarProposals,
+    Submission,
+    Themes,
+    ThemeView,
+)
 from agora.domain.identity import Claims
 from agora.services import idempotency, wiring
 
 router = Router()
+ProposalId = Annotated[str, Path(pattern=ID_PATTERN)]
+Limit = Annotated[int, Query(ge=1, le=50)]
 
 
 @router.post("/proposals")
@@ -30,13 +43,48 @@ def submit(
     return Response(201, "application/json", ProposalCreated(**created))
 
 
+@router.get("/proposals")
+def search(
+    q: Annotated[str, Query(max_length=200, description="Words that must all appear (accents and case ignored).")] = "",
+    theme: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 20,
+) -> ProposalPage:
+    found, next_cursor = wiring.proposals().search(q, theme, cursor, limit)
+    return ProposalPage(proposals=[ProposalView.listed(e) for e in found], next_cursor=next_cursor)
+
+
+@router.get("/proposals/similar")
+def similar_to_text(
+    text: Annotated[str, Query(max_length=2000, description="What the citizen is typing, prefix included or not.")],
+    limit: Limit = 10,
+) -> SimilarProposals:
+    found = wiring.similar().like_text(text, limit)
+    return SimilarProposals(proposals=[SimilarProposal.of(m.entry, m.score, reveal=False) for m in found])
+
+
 @router.get("/proposals/<proposal_id>")
-def read(
-    proposal_id: Annotated[str, Path(pattern=ID_PATTERN)],
-    me: Annotated[Claims | None, Depends(http.maybe_participant)],
-) -> ProposalView:
+def read(proposal_id: ProposalId, me: Annotated[Claims | None, Depends(http.maybe_participant)]) -> ProposalView:
     viewer = me.participant_id if me else None
     return ProposalView.of(wiring.proposals().get(proposal_id, viewer))
+
+
+@router.get("/proposals/<proposal_id>/similar")
+def similar_to_proposal(
+    proposal_id: ProposalId, me: Annotated[Claims | None, Depends(http.maybe_participant)], limit: Limit = 10
+) -> SimilarProposals:
+    found = wiring.similar().like_proposal(proposal_id, me.participant_id if me else None, limit)
+    return SimilarProposals(proposals=[SimilarProposal.of(m.entry, m.score, reveal=False) for m in found])
+
+
+@router.get("/participants/me/proposals")
+def mine(me: Annotated[Claims, Depends(http.participant)]) -> ProposalList:
+    return ProposalList(proposals=[ProposalView.of(p) for p in wiring.proposals().mine(me.participant_id)])
+
+
+@router.get("/themes")
+def themes() -> Themes:
+    return Themes(themes=[ThemeView.of(t) for t in wiring.themes().all()])
 
 
 app = http.resolver(router)

@@ -2,7 +2,17 @@ import pytest
 
 from agora.config import ProposalRules
 from agora.domain.errors import Conflict, InvalidInput
-from agora.domain.proposals import Proposal, Status, check_decidable, check_refusal_reason, validate_text
+from agora.domain.proposals import (
+    ALLOWED_FROM,
+    Action,
+    Proposal,
+    Status,
+    check_allowed,
+    check_original,
+    check_refusal,
+    validate_text,
+    visible_to,
+)
 
 RULES = ProposalRules(prefix={"fr": "Il faut ", "en": "We should "}, min_length=12, max_length=40)
 
@@ -27,6 +37,9 @@ def test_a_valid_text_is_kept_trimmed_and_nfc():
         ("Il faut planter\ndes arbres", "control_character"),
         ("Il faut planter\u200bdes arbres", "control_character"),
         ("Il faut planter\x00des arbres", "control_character"),
+        ("Il faut aaaaaaaaaa", "repeated_characters"),
+        ("Il faut agir !!!!!!", "repeated_characters"),
+        ("Il faut lolololololol", "repeated_characters"),
     ],
 )
 def test_bad_texts_are_refused_with_a_code_naming_the_problem(text, code):
@@ -40,7 +53,7 @@ def test_length_counts_the_prefix():
     exactly_min = "Il faut agir"  # 12
     assert len(exactly_min) == RULES.min_length
     assert validate_text(exactly_min, "fr", RULES) == exactly_min
-    exactly_max = "We should " + "a" * (RULES.max_length - len("We should "))
+    exactly_max = "We should " + ("abcdefghij" * 5)[: RULES.max_length - len("We should ")]
     assert validate_text(exactly_max, "en", RULES) == exactly_max
 
 
@@ -54,15 +67,74 @@ def test_comparison_signs_are_not_mistaken_for_html():
     assert validate_text("Il faut viser 3 < 5 tonnes", "fr", RULES)
 
 
-def test_only_undecided_proposals_can_be_decided():
-    p = Proposal(id="a" * 32, text="Il faut agir", language="fr", author_id="x", created_at=0)
-    check_decidable(p)
-    check_decidable(Proposal(**{**p.__dict__, "status": Status.POSTPONED}))
-    with pytest.raises(Conflict):
-        check_decidable(Proposal(**{**p.__dict__, "status": Status.ACCEPTED}))
+def test_spelled_out_numbers_and_short_repeats_are_not_spam():
+    for text in ("Il faut planter 1000000 arbres", "Il faut agir... vite !!", "Il faut arrêter le ping-pong"):
+        assert validate_text(text, "fr", RULES) == text
+
+
+P = Proposal(id="a" * 32, text="Il faut agir", language="fr", author_id="x", created_at=0)
+
+# Every (status, action) pair: True where the action is allowed.
+TRANSITIONS = {
+    (Status.PENDING, Action.ACCEPT): True,
+    (Status.PENDING, Action.REFUSE): True,
+    (Status.PENDING, Action.POSTPONE): True,
+    (Status.PENDING, Action.TAG): True,
+    (Status.POSTPONED, Action.ACCEPT): True,
+    (Status.POSTPONED, Action.REFUSE): True,
+    (Status.POSTPONED, Action.POSTPONE): False,
+    (Status.POSTPONED, Action.TAG): True,
+    (Status.ACCEPTED, Action.ACCEPT): False,  # would change a text people voted on
+    (Status.ACCEPTED, Action.REFUSE): True,  # a problem found after publication
+    (Status.ACCEPTED, Action.POSTPONE): False,
+    (Status.ACCEPTED, Action.TAG): True,
+    (Status.REFUSED, Action.ACCEPT): True,  # reconsidered: nobody voted on it yet
+    (Status.REFUSED, Action.REFUSE): False,
+    (Status.REFUSED, Action.POSTPONE): False,
+    (Status.REFUSED, Action.TAG): False,
+}
+
+
+def test_the_transition_table_covers_every_status_and_action():
+    assert set(TRANSITIONS) == {(s, a) for s in Status for a in Action}
+    assert {(s, a) for (s, a), ok in TRANSITIONS.items() if ok} == {(s, a) for a in Action for s in ALLOWED_FROM[a]}
+
+
+@pytest.mark.parametrize(("status", "action"), sorted(TRANSITIONS, key=str))
+def test_each_transition_is_allowed_or_refused_with_a_conflict(status, action):
+    proposal = Proposal(**{**P.__dict__, "status": status})
+    if TRANSITIONS[status, action]:
+        check_allowed(proposal, action)
+    else:
+        with pytest.raises(Conflict) as refused:
+            check_allowed(proposal, action)
+        assert refused.value.code == "transition_not_allowed"
 
 
 def test_refusal_reasons_come_from_the_charter():
-    check_refusal_reason("partisan", ("partisan", "other"))
-    with pytest.raises(InvalidInput):
-        check_refusal_reason("boring", ("partisan", "other"))
+    check_refusal("partisan", ("partisan", "already_exists"), None)
+    with pytest.raises(InvalidInput) as refused:
+        check_refusal("boring", ("partisan", "already_exists"), None)
+    assert refused.value.code == "unknown_reason"
+
+
+def test_only_an_already_exists_refusal_links_to_an_original():
+    check_refusal("already_exists", ("partisan", "already_exists"), "b" * 32)
+    with pytest.raises(InvalidInput) as refused:
+        check_refusal("partisan", ("partisan", "already_exists"), "b" * 32)
+    assert refused.value.code == "duplicate_needs_already_exists"
+
+
+def test_an_original_is_another_live_proposal():
+    original = Proposal(**{**P.__dict__, "id": "b" * 32, "status": Status.ACCEPTED})
+    check_original(P, original, original.id)
+    check_original(P, Proposal(**{**original.__dict__, "status": Status.PENDING}), original.id)
+    for bad in (None, P, Proposal(**{**original.__dict__, "status": Status.REFUSED})):
+        with pytest.raises(InvalidInput) as refused:
+            check_original(P, bad, "b" * 32)
+        assert refused.value.code == "invalid_original"
+
+
+def test_only_accepted_proposals_are_public():
+    assert not visible_to(P, None) and not visible_to(P, "someone") and visible_to(P, "x")
+    assert visible_to(Proposal(**{**P.__dict__, "status": Status.ACCEPTED}), None)

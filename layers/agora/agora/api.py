@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from agora.domain.proposals import Proposal
+from agora.domain.proposals import Decision, Indexed, Proposal, Status
+from agora.domain.themes import Theme
 from agora.domain.votes import VoteKey
 
 ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -44,6 +47,7 @@ class ProposalView(BaseModel):
     themes: list[str]
     created_at: float
     refusal_reason: str | None = None
+    duplicate_of: str | None = Field(None, description="When refused as already existing: the original proposal.")
 
     @classmethod
     def of(cls, p: Proposal) -> ProposalView:
@@ -55,7 +59,41 @@ class ProposalView(BaseModel):
             themes=list(p.themes),
             created_at=p.created_at,
             refusal_reason=p.refusal_reason,
+            duplicate_of=p.duplicate_of,
         )
+
+    @classmethod
+    def listed(cls, e: Indexed) -> ProposalView:
+        return cls(
+            id=e.id, text=e.text, language=e.language, status=e.status.value, themes=list(e.themes), created_at=e.created_at
+        )
+
+
+class ProposalList(BaseModel):
+    proposals: list[ProposalView]
+
+
+class ProposalPage(ProposalList):
+    next_cursor: str | None = Field(None, description="Send it back as `cursor` for the next page; null on the last.")
+
+
+class SimilarProposal(BaseModel):
+    id: str
+    score: float = Field(description="Cosine similarity in [0, 1] of their character trigrams.")
+    status: str
+    text: str | None = Field(description="Null for a proposal not yet accepted: it is not public.")
+    themes: list[str]
+    created_at: float
+
+    @classmethod
+    def of(cls, e: Indexed, score: float, reveal: bool) -> SimilarProposal:
+        """`reveal`: show the text even when not accepted (moderators only)."""
+        text = e.text if reveal or e.status is Status.ACCEPTED else None
+        return cls(id=e.id, score=score, status=e.status.value, text=text, themes=list(e.themes), created_at=e.created_at)
+
+
+class SimilarProposals(BaseModel):
+    proposals: list[SimilarProposal]
 
 
 class ModeratedProposal(ProposalView):
@@ -73,8 +111,18 @@ class ModeratedProposal(ProposalView):
         )
 
 
+class ThemeSuggestion(BaseModel):
+    theme: str
+    share: float = Field(description="Share of the similar tagged proposals' weight that carries this theme.")
+
+
+class QueueItem(ModeratedProposal):
+    duplicates: list[SimilarProposal] = Field(description="Likely duplicates, accepted or pending, best first.")
+    suggested_themes: list[ThemeSuggestion]
+
+
 class Queue(BaseModel):
-    proposals: list[ModeratedProposal]
+    proposals: list[QueueItem]
     lock_seconds: int
 
 
@@ -85,6 +133,87 @@ class Acceptance(Body):
 
 class Refusal(Body):
     reason: str = Field(description="One of the charter's refusal reasons.")
+    duplicate_of: str | None = Field(
+        None, pattern=ID_PATTERN, description="With `already_exists`: the original this proposal repeats."
+    )
+
+
+class BulkAction(Body):
+    action: Literal["accept", "refuse", "postpone", "tag"]
+    proposal_ids: list[str] = Field(min_length=1, max_length=100)
+    reason: str | None = Field(None, description="For `refuse`.")
+    duplicate_of: str | None = Field(None, pattern=ID_PATTERN, description="For `refuse` with `already_exists`.")
+    themes: list[str] = Field(default_factory=list, max_length=10, description="For `accept` (replace) and `tag` (add).")
+
+
+class BulkOutcome(BaseModel):
+    id: str
+    done: bool
+    status: str | None = None
+    error: dict[str, str] | None = Field(None, description="{code, message} when this proposal was left alone.")
+
+
+class BulkResult(BaseModel):
+    results: list[BulkOutcome]
+    done: int
+    failed: int
+
+
+class DecisionView(BaseModel):
+    action: str
+    moderator: str
+    at: float
+    before: str
+    after: str
+    reason: str | None = None
+    duplicate_of: str | None = None
+    themes: list[str]
+    text: str | None = Field(None, description="The corrected text, when the moderator changed it.")
+
+    @classmethod
+    def of(cls, d: Decision) -> DecisionView:
+        return cls(
+            action=d.action.value,
+            moderator=d.moderator,
+            at=d.at,
+            before=d.before.value,
+            after=d.after.value,
+            reason=d.reason,
+            duplicate_of=d.duplicate_of,
+            themes=list(d.themes),
+            text=d.text,
+        )
+
+
+class AuditTrail(BaseModel):
+    proposal_id: str
+    decisions: list[DecisionView] = Field(description="Oldest first.")
+
+
+class NewTheme(Body):
+    name: str = Field(min_length=1, max_length=60)
+
+
+class ThemeView(BaseModel):
+    id: str
+    name: str
+
+    @classmethod
+    def of(cls, t: Theme) -> ThemeView:
+        return cls(id=t.id, name=t.name)
+
+
+class Themes(BaseModel):
+    themes: list[ThemeView]
+
+
+class Group(BaseModel):
+    keywords: list[str] = Field(description="The words that weigh most in the group, to help name it.")
+    proposals: list[ProposalView]
+
+
+class Grouping(BaseModel):
+    groups: list[Group]
 
 
 class SequenceItem(BaseModel):

@@ -12,20 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from agora import contract
 
-# Make.org's charter, the default list a moderator refuses against.
+# The ethics charter a moderator refuses against (Make.org's, with "discriminatory or hateful"
+# and "insults" named apart); `already_exists` is the one that may link to the original.
 DEFAULT_REFUSAL_REASONS = (
     "incomprehensible",
     "off_topic",
+    "hateful",
     "partisan",
-    "illegal",
     "advertising",
     "multiple_ideas",
-    "invalid_language",
-    "rudeness",
-    "out_of_scope",
+    "insults",
+    "illegal",
     "already_exists",
-    "test",
-    "other",
 )
 
 
@@ -37,6 +35,9 @@ class ProposalRules(Strict):
     prefix: dict[str, str] = Field(description="Fixed opening per language, counted in the length.")
     min_length: int = Field(12, ge=1)
     max_length: int = Field(140, ge=1)
+    # At most 100, so that a participant's own proposals are read back in one BatchGetItem.
+    per_participant: int = Field(20, ge=1, le=100, description="Most proposals one participant may submit.")
+    per_participant_per_hour: int = Field(10, ge=1, description="Most proposals one participant may submit in any hour.")
 
     @model_validator(mode="after")
     def _bounds(self) -> ProposalRules:

@@ -18,6 +18,10 @@ PROFILE_SK = "PROFILE"
 VOTE_SK = "VOTE#"
 META_SK = "META"
 STATUS = "STATUS#"
+DECISION_SK = "DECISION#"  # under a proposal: its moderation audit trail
+SUBMISSIONS_SK = "SUBMISSIONS"  # under a participant: their proposal ids, for the caps and "my proposals"
+THEMES = "THEMES"  # one partition holds the consultation's themes
+THEME_SK = "THEME#"
 
 # --- item keys in the tallies table ---------------------------------------------------
 
@@ -78,6 +82,8 @@ RESULTS_PREFIX = "results/"
 MANIFEST_KEY = "results/manifest.json"
 LATEST_PREFIX = "results/latest/"
 POOL_KEY = "sequence/pool.json"
+# Accepted and pending proposals, for similarity and search. Functions read it; no one else should.
+PROPOSAL_INDEX_KEY = "internal/proposal-index.json"
 WEB_PREFIX = "web/"
 
 # --- environment ------------------------------------------------------------------------
@@ -124,8 +130,13 @@ ROUTES = (
     Route("GET", "/results", F.CONSULTATION),
     Route("POST", "/participants", F.CONSULTATION),
     Route("PATCH", "/participants/me", F.CONSULTATION),
+    Route("GET", "/participants/me/proposals", F.PROPOSE),
     Route("POST", "/proposals", F.PROPOSE),
+    Route("GET", "/proposals", F.PROPOSE),
+    Route("GET", "/proposals/similar", F.PROPOSE),  # before /proposals/{proposal_id}, which would take "similar"
     Route("GET", "/proposals/{proposal_id}", F.PROPOSE),
+    Route("GET", "/proposals/{proposal_id}/similar", F.PROPOSE),
+    Route("GET", "/themes", F.PROPOSE),
     Route("GET", "/sequence", F.NEXT_PROPOSAL),
     Route("PUT", "/proposals/{proposal_id}/vote", F.VOTE),
     Route("DELETE", "/proposals/{proposal_id}/vote", F.VOTE),
@@ -133,6 +144,10 @@ ROUTES = (
     Route("POST", "/moderation/proposals/{proposal_id}/accept", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/refuse", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/postpone", F.MODERATE, M),
+    Route("GET", "/moderation/proposals/{proposal_id}/decisions", F.MODERATE, M),
+    Route("POST", "/moderation/bulk", F.MODERATE, M),
+    Route("POST", "/moderation/themes", F.MODERATE, M),
+    Route("GET", "/moderation/groups", F.MODERATE, M),
 )
 del F, M
 

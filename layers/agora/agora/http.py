@@ -1,7 +1,8 @@
 """What every HTTP function shares: the Powertools resolver, credentials, and error mapping.
 
 Errors always take the shape {"error": {"code", "message", "details"}} with a status that
-says what was wrong: 401 credentials, 404 unknown, 409 state, 422 content, 503 overload.
+says what was wrong: 401 credentials, 404 unknown, 409 state, 422 content, 429 a participant's
+cap reached, 503 overload.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
-from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthorized, Unavailable
+from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited, Unauthorized, Unavailable
 from agora.domain.identity import Claims
 from agora.services import wiring
 
@@ -43,6 +44,7 @@ STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     Conflict: HTTPStatus.CONFLICT,
     Unauthorized: HTTPStatus.UNAUTHORIZED,
     Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+    RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
 }
 OVERLOAD_CODES = {
     "ProvisionedThroughputExceededException",
@@ -73,7 +75,7 @@ def error(status: HTTPStatus, code: str, message: str, details: Any = None, head
 
 def _domain_error(e: DomainError) -> Response:
     status = next(s for cls, s in STATUS_OF.items() if isinstance(e, cls))
-    headers = {"Retry-After": str(e.retry_after)} if isinstance(e, Unavailable) else None
+    headers = {"Retry-After": str(e.retry_after)} if isinstance(e, (Unavailable, RateLimited)) else None
     return error(status, e.code, e.message, e.details, headers)
 
 
@@ -117,7 +119,11 @@ def _idempotency_error(e: Exception) -> Response:
 def resolver(router: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(
         enable_validation=True,
-        cors=CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Idempotency-Key"]),
+        cors=CORSConfig(
+            allow_origin="*",
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["Retry-After"],  # so a page can tell its citizen when to try again
+        ),
     )
     app.include_router(router)
     app.exception_handler(DomainError)(_domain_error)

@@ -69,26 +69,27 @@ def participant_from(a: dict[str, Any]) -> Participant:
 # --- proposals ------------------------------------------------------------------------------
 
 
-def proposal_item(p: Proposal) -> dict[str, Any]:
+def proposal_attributes(p: Proposal) -> dict[str, Any]:
+    """Every stored attribute of a proposal but its key and lock; None where it has no value."""
     return {
-        **proposal_key(p.id),
-        **serialize(
-            {
-                "status_pk": c.STATUS + p.status.value,
-                "status_sk": status_sort_key(p.created_at, p.id),
-                "text": p.text,
-                "language": p.language,
-                "author_id": p.author_id,
-                "created_at": p.created_at,
-                "status": p.status.value,
-                "themes": list(p.themes),
-                "refusal_reason": p.refusal_reason,
-                "decided_by": p.decided_by,
-                "decided_at": p.decided_at,
-                "original_text": p.original_text,
-            }
-        ),
+        "status_pk": c.STATUS + p.status.value,
+        "status_sk": status_sort_key(p.created_at, p.id),
+        "text": p.text,
+        "language": p.language,
+        "author_id": p.author_id,
+        "created_at": p.created_at,
+        "status": p.status.value,
+        "themes": list(p.themes),
+        "refusal_reason": p.refusal_reason,
+        "decided_by": p.decided_by,
+        "decided_at": p.decided_at,
+        "original_text": p.original_text,
+        "duplicate_of": p.duplicate_of,
     }
+
+
+def proposal_item(p: Proposal) -> dict[str, Any]:
+    return {**proposal_key(p.id), **serialize(proposal_attributes(p))}
 
 
 def proposal_from(a: dict[str, Any]) -> Proposal:
@@ -104,6 +105,7 @@ def proposal_from(a: dict[str, Any]) -> Proposal:
         decided_by=a.get("decided_by"),
         decided_at=float(a["decided_at"]) if a.get("decided_at") is not None else None,
         original_text=a.get("original_text"),
+        duplicate_of=a.get("duplicate_of"),
         lock_owner=a.get("lock_owner"),
         lock_until=float(a["lock_until"]) if a.get("lock_until") is not None else None,
     )

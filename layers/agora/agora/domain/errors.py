@@ -37,3 +37,11 @@ class Unavailable(DomainError):
     def __init__(self, code: str, message: str, retry_after: int = 1) -> None:
         super().__init__(code, message, {"retry_after": retry_after})
         self.retry_after = retry_after
+
+
+class RateLimited(DomainError):
+    """The caller used up an allowance; it may try again after `retry_after` seconds (429)."""
+
+    def __init__(self, code: str, message: str, retry_after: int, details: Any = None) -> None:
+        super().__init__(code, message, {"retry_after": retry_after, **(details or {})})
+        self.retry_after = retry_after

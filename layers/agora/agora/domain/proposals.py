@@ -18,10 +18,35 @@ class Status(str, Enum):
     POSTPONED = "postponed"
 
 
-# Statuses a moderator may still decide on.
+class Action(str, Enum):
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    POSTPONE = "postpone"
+    TAG = "tag"
+
+
+# Statuses a moderator may still decide on: the moderation queue.
 UNDECIDED = (Status.PENDING, Status.POSTPONED)
+# The status each action leaves (tagging keeps the current one).
+OUTCOME = {Action.ACCEPT: Status.ACCEPTED, Action.REFUSE: Status.REFUSED, Action.POSTPONE: Status.POSTPONED}
+# Where each action may start from. A refused proposal may be reconsidered and accepted (an
+# author's appeal, a moderator's mistake: nobody has voted on it yet). An accepted one may be
+# refused when a problem shows up after publication: it leaves the sequence and the results at
+# the next snapshot, and its votes stay stored. Accepting twice would change a text people have
+# voted on, so it is refused; postponing is for a first reading only.
+ALLOWED_FROM = {
+    Action.ACCEPT: (Status.PENDING, Status.POSTPONED, Status.REFUSED),
+    Action.REFUSE: (Status.PENDING, Status.POSTPONED, Status.ACCEPTED),
+    Action.POSTPONE: (Status.PENDING,),
+    Action.TAG: (Status.PENDING, Status.POSTPONED, Status.ACCEPTED),
+}
+# The refusal reason that may point at the original proposal.
+ALREADY_EXISTS = "already_exists"
 
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+# One to three characters (not digits: 1000000 is a number) said five times or more in a row:
+# "!!!!!", "aaaaaa", "lololololo".
+_REPEATED = re.compile(r"([^\d\s]\D{0,2}?)\1{4,}")
 
 
 @dataclass(frozen=True)
@@ -37,8 +62,25 @@ class Proposal:
     decided_by: str | None = None
     decided_at: float | None = None
     original_text: str | None = None
+    duplicate_of: str | None = None
     lock_owner: str | None = field(default=None, compare=False)
     lock_until: float | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A proposal as similarity and search know it: no author, no moderation details."""
+
+    id: str
+    text: str
+    language: str
+    status: Status
+    themes: tuple[str, ...]
+    created_at: float
+
+    @classmethod
+    def of(cls, p: Proposal) -> Indexed:
+        return cls(p.id, p.text, p.language, p.status, p.themes, p.created_at)
 
 
 def _problem(code: str, message: str, **details: object) -> InvalidInput:
@@ -82,22 +124,66 @@ def validate_text(text: str, language: str, rules: ProposalRules) -> str:
             length=len(text),
             max_length=rules.max_length,
         )
+    if (repeated := _REPEATED.search(text)) is not None:
+        raise _problem(
+            "repeated_characters",
+            f"The proposal repeats {repeated.group(1)!r} over and over; write your idea in words.",
+            repeated=repeated.group(0),
+        )
     return text
 
 
-def check_decidable(proposal: Proposal) -> None:
-    if proposal.status not in UNDECIDED:
+@dataclass(frozen=True)
+class Decision:
+    """One moderator's act on one proposal, kept for the audit trail."""
+
+    proposal_id: str
+    action: Action
+    moderator: str
+    at: float
+    before: Status
+    after: Status
+    reason: str | None = None
+    duplicate_of: str | None = None
+    themes: tuple[str, ...] = ()
+    text: str | None = None  # the corrected text, when the moderator changed it
+
+
+def visible_to(proposal: Proposal, viewer_id: str | None) -> bool:
+    """Accepted proposals are public; the others only to their author."""
+    return proposal.status is Status.ACCEPTED or proposal.author_id == viewer_id
+
+
+def check_allowed(proposal: Proposal, action: Action) -> None:
+    if proposal.status not in ALLOWED_FROM[action]:
         raise Conflict(
-            "already_decided",
-            f"Proposal {proposal.id} is already {proposal.status.value}.",
-            {"status": proposal.status.value},
+            "transition_not_allowed",
+            f"Proposal {proposal.id} is {proposal.status.value}; {action.value!r} is allowed only on"
+            f" {' or '.join(s.value for s in ALLOWED_FROM[action])} proposals.",
+            {"status": proposal.status.value, "action": action.value},
         )
 
 
-def check_refusal_reason(reason: str, charter: tuple[str, ...]) -> None:
+def check_refusal(reason: str, charter: tuple[str, ...], duplicate_of: str | None) -> None:
     if reason not in charter:
         raise InvalidInput(
             "unknown_reason",
             f"Refusal reason {reason!r} is not in the charter.",
             {"field": "reason", "allowed": list(charter)},
+        )
+    if duplicate_of is not None and reason != ALREADY_EXISTS:
+        raise InvalidInput(
+            "duplicate_needs_already_exists",
+            f"Only a refusal for {ALREADY_EXISTS!r} may name the proposal it duplicates.",
+            {"field": "duplicate_of"},
+        )
+
+
+def check_original(duplicate: Proposal, original: Proposal | None, original_id: str) -> None:
+    """A duplicate points at a live original: not itself, and not one that was refused."""
+    if original is None or original.id == duplicate.id or original.status is Status.REFUSED:
+        raise InvalidInput(
+            "invalid_original",
+            f"Proposal {original_id} cannot be the original of {duplicate.id}: link to an accepted or pending proposal.",
+            {"field": "duplicate_of"},
         )

@@ -1,30 +1,62 @@
-"""Moderators taking proposals from the queue under a short lock and deciding on them."""
+"""Moderators taking proposals from the queue under a short lock and deciding on them, one or many at a time.
+
+Every decision is written with its audit entry (who, when, what) in one transaction.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from agora.adapters.content import ContentStore
+from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
-from agora.domain.errors import Conflict, NotFound
+from agora.domain.errors import Conflict, DomainError, NotFound
 from agora.domain.proposals import (
+    OUTCOME,
+    Action,
+    Decision,
     Proposal,
     Status,
-    check_decidable,
-    check_refusal_reason,
+    check_allowed,
+    check_original,
+    check_refusal,
     validate_text,
 )
+from agora.services.similar import Review, SimilarityService
+from agora.services.themes import ThemeService
+
+Ruling = Callable[[Proposal], Proposal]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One proposal's fate in a bulk action: the decided proposal, or why it was left alone."""
+
+    proposal_id: str
+    decided: Proposal | None = None
+    error: DomainError | None = None
 
 
 class ModerationService:
-    def __init__(self, consultation: Consultation, content: ContentStore, clock: Callable[[], float] = time.time) -> None:
-        self.consultation, self.content, self.clock = consultation, content, clock
+    def __init__(
+        self,
+        consultation: Consultation,
+        content: ContentStore,
+        store: ProposalStore,
+        similar: SimilarityService,
+        themes: ThemeService,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.consultation, self.content, self.store, self.clock = consultation, content, store, clock
+        self.similar, self.themes = similar, themes
         self.settings = consultation.moderation
 
-    def queue(self, moderator: str, limit: int | None = None) -> list[Proposal]:
-        """The oldest pending proposals nobody else holds, each now locked for this moderator."""
+    def queue(self, moderator: str, limit: int | None = None) -> list[tuple[Proposal, Review]]:
+        """The oldest pending proposals nobody else holds, each now locked for this moderator,
+        with its likely duplicates and suggested themes."""
         limit = limit or self.settings.queue_page
         now = self.clock()
         taken: list[Proposal] = []
@@ -36,38 +68,105 @@ class ModerationService:
                 taken.append(locked)
                 if len(taken) >= limit:
                     break
-        return taken
+        reviews = self.similar.review(taken) if taken else {}
+        return [(p, reviews[p.id]) for p in taken]
+
+    # --- one proposal ---------------------------------------------------------------------------
 
     def accept(self, moderator: str, proposal_id: str, text: str | None, themes: tuple[str, ...]) -> Proposal:
-        def decide(p: Proposal) -> Proposal:
+        self.themes.check(themes)
+        return self._decide(moderator, proposal_id, Action.ACCEPT, self._acceptance(text, themes))
+
+    def refuse(self, moderator: str, proposal_id: str, reason: str, duplicate_of: str | None = None) -> Proposal:
+        return self._decide(moderator, proposal_id, Action.REFUSE, self._refusal(reason, duplicate_of))
+
+    def postpone(self, moderator: str, proposal_id: str) -> Proposal:
+        return self._decide(moderator, proposal_id, Action.POSTPONE, lambda p: p)
+
+    def decisions(self, proposal_id: str) -> list[Decision]:
+        if self.content.get_proposal(proposal_id) is None:
+            raise NotFound("proposal_not_found", f"No proposal {proposal_id}.")
+        return self.store.decisions(proposal_id)
+
+    # --- a selection ------------------------------------------------------------------------------
+
+    def bulk(
+        self,
+        moderator: str,
+        action: Action,
+        proposal_ids: list[str],
+        reason: str | None = None,
+        duplicate_of: str | None = None,
+        themes: tuple[str, ...] = (),
+    ) -> list[Outcome]:
+        """The same action on each proposal. What is wrong with the request itself (a reason off
+        the charter, an unknown theme) refuses it whole; what is wrong with one proposal (locked,
+        already decided) leaves that one alone and is reported beside the others."""
+        self.themes.check(themes)
+        rulings: dict[Action, Callable[[], Ruling]] = {
+            Action.ACCEPT: lambda: self._acceptance(None, themes),
+            Action.REFUSE: lambda: self._refusal(reason or "", duplicate_of),
+            Action.POSTPONE: lambda: lambda p: p,
+            Action.TAG: lambda: lambda p: dataclasses.replace(p, themes=tuple(dict.fromkeys((*p.themes, *themes)))),
+        }
+        ruling = rulings[action]()
+        outcomes = []
+        for proposal_id in dict.fromkeys(proposal_ids):
+            try:
+                outcomes.append(Outcome(proposal_id, decided=self._decide(moderator, proposal_id, action, ruling)))
+            except DomainError as e:
+                outcomes.append(Outcome(proposal_id, error=e))
+        return outcomes
+
+    # --- how each action changes a proposal ------------------------------------------------------
+
+    def _acceptance(self, text: str | None, themes: tuple[str, ...]) -> Ruling:
+        def accept(p: Proposal) -> Proposal:
             corrected = validate_text(text, p.language, self.consultation.proposals) if text else p.text
             return dataclasses.replace(
                 p,
-                status=Status.ACCEPTED,
                 text=corrected,
-                original_text=p.text if corrected != p.text else None,
+                original_text=p.text if corrected != p.text else p.original_text,
                 themes=themes or p.themes,
+                refusal_reason=None,
+                duplicate_of=None,
             )
 
-        return self._decide(moderator, proposal_id, decide)
+        return accept
 
-    def refuse(self, moderator: str, proposal_id: str, reason: str) -> Proposal:
-        check_refusal_reason(reason, self.settings.refusal_reasons)
-        return self._decide(
-            moderator, proposal_id, lambda p: dataclasses.replace(p, status=Status.REFUSED, refusal_reason=reason)
-        )
+    def _refusal(self, reason: str, duplicate_of: str | None) -> Ruling:
+        check_refusal(reason, self.settings.refusal_reasons, duplicate_of)
+        original = self.content.get_proposal(duplicate_of, consistent=True) if duplicate_of else None
 
-    def postpone(self, moderator: str, proposal_id: str) -> Proposal:
-        return self._decide(moderator, proposal_id, lambda p: dataclasses.replace(p, status=Status.POSTPONED))
+        def refuse(p: Proposal) -> Proposal:
+            if duplicate_of:
+                check_original(p, original, duplicate_of)
+            return dataclasses.replace(p, refusal_reason=reason, duplicate_of=duplicate_of)
 
-    def _decide(self, moderator: str, proposal_id: str, decide: Callable[[Proposal], Proposal]) -> Proposal:
+        return refuse
+
+    def _decide(self, moderator: str, proposal_id: str, action: Action, ruling: Ruling) -> Proposal:
         current = self.content.get_proposal(proposal_id, consistent=True)
         if current is None:
             raise NotFound("proposal_not_found", f"No proposal {proposal_id}.")
-        check_decidable(current)
+        check_allowed(current, action)
         now = self.clock()
-        decided = dataclasses.replace(decide(current), decided_by=moderator, decided_at=round(now, 3))
-        if not self.content.save_decision(decided, current, moderator, now):
+        decided = dataclasses.replace(ruling(current), status=OUTCOME.get(action, current.status))
+        if action is not Action.TAG:  # tagging is no decision on the proposal's fate
+            decided = dataclasses.replace(decided, decided_by=moderator, decided_at=round(now, 3))
+        decision = Decision(
+            proposal_id=proposal_id,
+            action=action,
+            moderator=moderator,
+            at=round(now, 3),
+            before=current.status,
+            after=decided.status,
+            reason=decided.refusal_reason if action is Action.REFUSE else None,
+            duplicate_of=decided.duplicate_of if action is Action.REFUSE else None,
+            themes=decided.themes if action in (Action.ACCEPT, Action.TAG) else (),
+            text=decided.text if decided.text != current.text else None,
+        )
+        if not self.store.decide(decided, current, decision, now):
             raise Conflict(
                 "locked",
                 f"Proposal {proposal_id} is held by another moderator or was just decided; take the next one.",

@@ -1,4 +1,4 @@
-"""Citizens submitting proposals and reading them back."""
+"""Citizens submitting proposals, reading them back, and searching the accepted ones."""
 
 from __future__ import annotations
 
@@ -6,18 +6,36 @@ import time
 import uuid
 from collections.abc import Callable
 
+from agora.adapters.bucket import CachedObject
 from agora.adapters.content import ContentStore
+from agora.adapters.proposal_index import EMPTY, ProposalIndex
+from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
-from agora.domain.errors import NotFound
-from agora.domain.proposals import Proposal, Status, validate_text
+from agora.domain import search
+from agora.domain.errors import NotFound, Unavailable
 from agora.domain.opening import check_open
+from agora.domain.proposals import Indexed, Proposal, validate_text, visible_to
+from agora.domain.similarity import words
+from agora.domain.submissions import admit
+
+# Concurrent submissions by one participant each re-read the caps; past this many clashes, back off.
+ATTEMPTS = 5
 
 
 class ProposalService:
-    def __init__(self, consultation: Consultation, content: ContentStore, clock: Callable[[], float] = time.time) -> None:
-        self.consultation, self.content, self.clock = consultation, content, clock
+    def __init__(
+        self,
+        consultation: Consultation,
+        content: ContentStore,
+        store: ProposalStore,
+        index: CachedObject[ProposalIndex],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.consultation, self.content, self.store, self.index, self.clock = consultation, content, store, index, clock
 
     def submit(self, author_id: str, text: str, language: str | None) -> Proposal:
+        """Store a valid proposal within its author's caps. Only a stored proposal counts against
+        them: the caps and the proposal are written in one transaction, after validation."""
         now = self.clock()
         check_open(self.consultation, now)
         language = language or self.consultation.default_language
@@ -25,12 +43,31 @@ class ProposalService:
         proposal = Proposal(
             id=uuid.uuid4().hex, text=clean, language=language, author_id=author_id, created_at=round(now, 3)
         )
-        self.content.put_proposal(proposal)
-        return proposal
+        closes_at = self.consultation.closes_at.timestamp()
+        for _ in range(ATTEMPTS):
+            before = self.store.submissions(author_id)
+            after = admit(before, proposal.id, now, self.consultation.proposals, closes_at)
+            if self.store.submit(proposal, before, after):
+                return proposal
+        raise Unavailable("busy", "Too many proposals at once from this participant; retry in a moment.")
 
     def get(self, proposal_id: str, viewer_id: str | None) -> Proposal:
         """An accepted proposal for anyone; a pending, postponed or refused one only for its author."""
         proposal = self.content.get_proposal(proposal_id)
-        if proposal is None or (proposal.status is not Status.ACCEPTED and proposal.author_id != viewer_id):
+        if proposal is None or not visible_to(proposal, viewer_id):
             raise NotFound("proposal_not_found", f"No proposal {proposal_id} is visible to you.")
         return proposal
+
+    def mine(self, author_id: str) -> list[Proposal]:
+        """The author's proposals, newest first, as they stand now (refusal reasons included)."""
+        ids = self.store.submissions(author_id).ids
+        found = self.store.many(list(ids))
+        return [found[i] for i in reversed(ids) if i in found]
+
+    def search(self, q: str, theme: str | None, cursor: str | None, limit: int) -> tuple[list[Indexed], str | None]:
+        """Accepted proposals with every word of `q` and the theme, newest first, as of the last snapshot."""
+        entries, keys, texts, themes = (self.index.get() or EMPTY).accepted
+        wanted = words(q, self.consultation.proposals.prefix.values())
+        before = search.key_of(cursor) if cursor else None
+        found, last = search.find(keys, texts, themes, wanted, theme, before, limit)
+        return [entries[i] for i in found], (search.cursor(last) if last else None)

@@ -24,6 +24,7 @@ from agora.adapters.tallies import TallyStore
 from agora.domain.proposals import Status
 from agora.domain.results import PROPOSAL_COLUMNS, QUALIFICATION_NAMES, VOTE_KEYS, proposal_results, summary
 from agora.domain.tallies import UNTRUSTED
+from agora.services.proposal_index import publish_proposal_index
 
 POOL_COUNTERS = (*VOTE_KEYS, *QUALIFICATION_NAMES, UNTRUSTED)
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -92,6 +93,7 @@ class SnapshotService:
             "application/json",
             SHORT,
         )
+        publish_proposal_index(self.content, self.bucket, accepted, now)
         manifest = {
             "generated_at": generated_at,
             "folder": folder,

@@ -11,8 +11,12 @@ from agora import config, contract
 from agora.adapters.bucket import Bucket, CachedObject
 from agora.adapters.content import ContentStore
 from agora.adapters.pool import PublishedPool, decode
+from agora.adapters.proposal_index import ProposalIndex
+from agora.adapters.proposal_index import decode as decode_index
+from agora.adapters.proposals import ProposalStore
 from agora.adapters.secrets import signing_secret
 from agora.adapters.tallies import TallyStore
+from agora.adapters.themes import ThemeStore
 from agora.domain.identity import Signer
 from agora.services.consultation import ConsultationService, parse_json
 from agora.services.moderation import ModerationService
@@ -20,7 +24,9 @@ from agora.services.participants import ParticipantService
 from agora.services.proposals import ProposalService
 from agora.services.scoring import ScoringService
 from agora.services.sequence import SequenceService
+from agora.services.similar import SimilarityService
 from agora.services.snapshot import SnapshotService
+from agora.services.themes import ThemeService
 from agora.services.voting import VotingService
 
 
@@ -62,13 +68,37 @@ def participants() -> ParticipantService:
 
 
 @cache
+def proposal_store() -> ProposalStore:
+    return ProposalStore.from_env()
+
+
+@cache
+def proposal_index() -> CachedObject[ProposalIndex]:
+    k = config.current()
+    prefixes = tuple(k.proposals.prefix.values())
+    return CachedObject(
+        bucket(), contract.PROPOSAL_INDEX_KEY, lambda body: decode_index(body, prefixes), k.sequence.pool_refresh_seconds, time.time
+    )
+
+
+@cache
 def proposals() -> ProposalService:
-    return ProposalService(config.current(), content())
+    return ProposalService(config.current(), content(), proposal_store(), proposal_index())
+
+
+@cache
+def similar() -> SimilarityService:
+    return SimilarityService(config.current(), proposal_index(), content(), proposal_store())
+
+
+@cache
+def themes() -> ThemeService:
+    return ThemeService(ThemeStore.from_env(), proposal_index())
 
 
 @cache
 def moderation() -> ModerationService:
-    return ModerationService(config.current(), content())
+    return ModerationService(config.current(), content(), proposal_store(), similar(), themes())
 
 
 @cache

@@ -1,0 +1,155 @@
+"""How alike two proposals are: character-trigram TF-IDF vectors compared by cosine.
+
+Texts are first reduced to what carries the idea: the prefix goes (every proposal has it), and
+accents, case, punctuation and one-letter words (French elisions) are dropped. Each remaining word,
+padded with a space on both sides, gives its character trigrams, so "vélo", "velos" and "Vélo !"
+share most features while word order matters little. Rare trigrams weigh more (smoothed IDF);
+vectors are L2-normalised, so a score is a cosine in [0, 1].
+
+The index is an inverted list (trigram → proposals, with weights) held in numpy arrays: a lookup
+gathers the lists of the query's few dozen trigrams and sums them per proposal with one bincount,
+instead of comparing the query with every proposal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+import numpy as np
+
+# Scores from the labelled set in bench/similar.py: at RELATED a citizen is shown the proposal
+# while typing (recall matters); at DUPLICATE a moderator is told it probably already exists.
+RELATED = 0.3
+DUPLICATE = 0.5
+
+_ACCENTS = re.compile(r"[\u0300-\u036f]")
+_NOT_WORD = re.compile(r"[\W_]+")
+_BITS = 21  # a Unicode code point fits in 21 bits, so a trigram fits exactly in 63
+
+
+def words(text: str, prefixes: Iterable[str] = ()) -> list[str]:
+    """The text's words, lower-case, without accents, punctuation or the consultation's prefix."""
+    folded = _fold(text)
+    for prefix in sorted((_fold(p) for p in prefixes), key=len, reverse=True):
+        if prefix and (folded == prefix or folded.startswith(prefix + " ")):
+            folded = folded[len(prefix) :]
+            break
+    return [w for w in folded.split() if len(w) > 1]
+
+
+def _fold(text: str) -> str:
+    bare = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    return _NOT_WORD.sub(" ", bare).strip()
+
+
+def padded(word_list: Sequence[str]) -> str:
+    """Words joined so that each is preceded and followed by a space: trigrams never span two words."""
+    return "".join(f" {w} " for w in word_list)
+
+
+def _trigrams(joined: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every trigram inside a word (with its padding) as a 63-bit code, and the offset it starts at."""
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(points) < 3:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    a, b, c = points[:-2], points[1:-1], points[2:]
+    inside = b != ord(" ")  # " a " and "ab " are in-word; "b  " and "  c" straddle two words
+    codes = (a << np.uint64(2 * _BITS)) | (b << np.uint64(_BITS)) | c
+    return codes[inside], np.flatnonzero(inside)
+
+
+@dataclass(frozen=True)
+class Vector:
+    """A text's unique trigram codes (sorted) and their normalised weights."""
+
+    codes: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """Proposals' vectors, searchable by cosine. Build it once per published index; query it often."""
+
+    vocabulary: np.ndarray  # sorted unique trigram codes
+    df: np.ndarray  # how many texts have each trigram (of the reference, when built with one)
+    n: int  # how many texts those frequencies count
+    starts: np.ndarray  # postings of vocabulary[i] are docs[starts[i]:starts[i + 1]]
+    docs: np.ndarray
+    weights: np.ndarray  # idf / norm of the doc, per posting
+    size: int
+
+    @classmethod
+    def build(cls, word_lists: Sequence[Sequence[str]], reference: TextIndex | None = None) -> TextIndex:
+        """Index texts given as word lists. With `reference`, weigh trigrams by its document
+        frequencies: a handful of new texts say nothing about how common a trigram is."""
+        joined = [padded(w) for w in word_lists]
+        lengths = np.fromiter((len(j) for j in joined), np.int64, len(joined))
+        codes, offsets = _trigrams("".join(joined))
+        doc_of = np.repeat(np.arange(len(joined), dtype=np.int32), lengths)[offsets]
+        # Trigrams come in text order, so a stable sort by code leaves each code's texts in order:
+        # postings grouped by trigram, where a trigram repeated within a text sits next to itself.
+        order = np.argsort(codes, kind="stable")
+        codes, docs = codes[order], doc_of[order]
+        kept = _changes(codes, docs)
+        codes, docs = codes[kept], docs[kept]
+        starts = np.r_[np.flatnonzero(_changes(codes)), len(codes)]
+        vocabulary = codes[starts[:-1]]
+        df, n = (np.diff(starts), len(joined)) if reference is None else (reference.frequencies(vocabulary), reference.n)
+        idf = np.repeat(_idf(df, n), np.diff(starts))
+        norms = np.sqrt(np.bincount(docs, idf**2, minlength=len(joined)))
+        weights = (idf / np.maximum(norms[docs], 1e-12)).astype(np.float32)
+        return cls(vocabulary, df, n, starts, docs, weights, len(joined))
+
+    def _find(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each code sits in the vocabulary, and whether it is there at all."""
+        if not len(self.vocabulary):
+            return np.zeros(len(codes), np.int64), np.zeros(len(codes), bool)
+        where = np.minimum(np.searchsorted(self.vocabulary, codes), len(self.vocabulary) - 1)
+        return where, self.vocabulary[where] == codes
+
+    def frequencies(self, codes: np.ndarray) -> np.ndarray:
+        where, known = self._find(codes)
+        return np.where(known, self.df[where] if len(self.df) else 0, 0)
+
+    def vector(self, word_list: Sequence[str]) -> Vector:
+        codes = np.unique(_trigrams(padded(word_list))[0])
+        weights = _idf(self.frequencies(codes), self.n)
+        norm = np.sqrt(np.sum(weights**2))
+        return Vector(codes, (weights / norm if norm else weights).astype(np.float32))
+
+    def scores(self, query: Vector) -> np.ndarray:
+        """The cosine of the query with every indexed text."""
+        where, known = self._find(query.codes)
+        where, qweights = where[known], query.weights[known]
+        begin, lengths = self.starts[where], self.starts[where + 1] - self.starts[where]
+        total = int(lengths.sum())
+        # The postings of every query trigram, gathered without a Python loop.
+        picks = np.repeat(begin - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        contributions = self.weights[picks] * np.repeat(qweights, lengths)
+        return np.bincount(self.docs[picks], contributions, minlength=self.size)
+
+    def nearest(self, query: Vector, limit: int, min_score: float, exclude: Iterable[int] = ()) -> list[tuple[int, float]]:
+        """Up to `limit` rows scoring at least `min_score`, best first."""
+        scores = self.scores(query)
+        scores[list(exclude)] = -1.0
+        found = np.flatnonzero(scores >= min_score)
+        if len(found) > limit:
+            found = found[np.argpartition(-scores[found], limit - 1)[:limit]]
+        found = found[np.lexsort((found, -scores[found]))]
+        return [(int(row), round(float(scores[row]), 4)) for row in found]
+
+
+def _changes(*columns: np.ndarray) -> np.ndarray:
+    """True where a row differs from the one before in any column (and for the first row)."""
+    mask = np.zeros(len(columns[0]), bool)
+    mask[:1] = True
+    for column in columns:
+        mask[1:] |= column[1:] != column[:-1]
+    return mask
+
+
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    """Smoothed inverse document frequency: a trigram nobody has weighs most, one everybody has weighs 1."""
+    return np.log((1 + n) / (1 + df)) + 1

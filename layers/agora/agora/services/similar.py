@@ -1,0 +1,105 @@
+"""Proposals like a text or like another proposal: for citizens while they type, for moderators in the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agora.adapters.bucket import CachedObject
+from agora.adapters.content import ContentStore
+from agora.adapters.items import status_sort_key
+from agora.adapters.proposal_index import EMPTY, ProposalIndex
+from agora.adapters.proposals import ProposalStore
+from agora.config import Consultation
+from agora.domain.errors import NotFound
+from agora.domain.proposals import Indexed, Proposal, Status, visible_to
+from agora.domain.similarity import DUPLICATE, RELATED, words
+from agora.domain.themes import suggest
+
+# The index may lack proposals submitted shortly before it was published (the status index is
+# eventually consistent): moderators' fresh look-ups go back this far before it.
+FRESH_MARGIN = 60.0
+NEIGHBOURS_FOR_THEMES = 30
+SHOWN_TO_MODERATORS = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Indexed
+    score: float
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the queue shows beside a pending proposal."""
+
+    duplicates: list[Match]
+    themes: list[tuple[str, float]]
+
+
+class SimilarityService:
+    def __init__(
+        self, consultation: Consultation, index: CachedObject[ProposalIndex], content: ContentStore, store: ProposalStore
+    ) -> None:
+        self.prefixes = tuple(consultation.proposals.prefix.values())
+        self.index, self.content, self.store = index, content, store
+
+    def like_text(self, text: str, limit: int) -> list[Match]:
+        index = self.index.get() or EMPTY
+        vector = index.vectors.vector(words(text, self.prefixes))
+        return [Match(index.entries[r], s) for r, s in index.vectors.nearest(vector, limit, RELATED)]
+
+    def like_proposal(self, proposal_id: str, viewer_id: str | None, limit: int) -> list[Match]:
+        """Near-duplicates of a proposal the viewer may see (accepted ones are read from the index alone)."""
+        index = self.index.get() or EMPTY
+        row = index.rows.get(proposal_id)
+        if row is not None and index.entries[row].status is Status.ACCEPTED:
+            text = index.entries[row].text
+        else:
+            proposal = self.content.get_proposal(proposal_id)
+            if proposal is None or not visible_to(proposal, viewer_id):
+                raise NotFound("proposal_not_found", f"No proposal {proposal_id} is visible to you.")
+            text = proposal.text
+        vector = index.vectors.vector(words(text, self.prefixes))
+        found = index.vectors.nearest(vector, limit, DUPLICATE, exclude=[row] if row is not None else [])
+        return [Match(index.entries[r], s) for r, s in found]
+
+    def review(self, proposals: list[Proposal]) -> dict[str, Review]:
+        """Each proposal's likely duplicates among accepted and undecided ones, with their current
+        status, and the themes its similar tagged proposals suggest."""
+        index = self.index.get() or EMPTY
+        since = status_sort_key(max(0.0, index.generated_at - FRESH_MARGIN), "")
+        fresh = [Indexed.of(p) for p, _ in self.content.proposals_by_status(Status.PENDING, after=since) if p.id not in index.rows]
+        recent = ProposalIndex.build(fresh, self.prefixes, index.generated_at, index.vectors if index.vectors.size else None)
+        weigher = index.vectors if index.vectors.size else recent.vectors
+        reviews: dict[str, Review] = {}
+        for p in proposals:
+            vector = weigher.vector(words(p.text, self.prefixes))
+            duplicates = [
+                Match(where.entries[r], s)
+                for where in (index, recent)
+                for r, s in where.vectors.nearest(vector, SHOWN_TO_MODERATORS + 1, DUPLICATE)
+                if where.entries[r].id != p.id
+            ]
+            neighbours = [
+                (s, index.entries[r].themes)
+                for r, s in index.vectors.nearest(vector, NEIGHBOURS_FOR_THEMES, RELATED)
+                if index.entries[r].status is Status.ACCEPTED and index.entries[r].id != p.id
+            ]
+            duplicates.sort(key=lambda m: -m.score)
+            reviews[p.id] = Review(duplicates[:SHOWN_TO_MODERATORS], suggest(neighbours))
+        return self._current(reviews)
+
+    def _current(self, reviews: dict[str, Review]) -> dict[str, Review]:
+        """The same reviews with each duplicate's status as of now; refused ones are no original."""
+        now = self.store.many([m.entry.id for r in reviews.values() for m in r.duplicates])
+        return {
+            pid: Review(
+                [
+                    Match(Indexed.of(now[m.entry.id]), m.score)
+                    for m in r.duplicates
+                    if m.entry.id in now and now[m.entry.id].status is not Status.REFUSED
+                ],
+                r.themes,
+            )
+            for pid, r in reviews.items()
+        }

@@ -1,0 +1,39 @@
+"""Moderators' themes ("grandes idées"): creating them, checking tags, and a first grouping to name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from agora.adapters.bucket import CachedObject
+from agora.adapters.proposal_index import EMPTY, ProposalIndex
+from agora.adapters.themes import ThemeStore
+from agora.domain.errors import Conflict
+from agora.domain.proposals import Indexed
+from agora.domain.themes import Cluster, Theme, check_known, group, theme_id
+
+
+class ThemeService:
+    def __init__(self, store: ThemeStore, index: CachedObject[ProposalIndex], clock: Callable[[], float] = time.time) -> None:
+        self.store, self.index, self.clock = store, index, clock
+
+    def create(self, moderator: str, name: str) -> Theme:
+        theme = Theme(theme_id(name), name.strip(), moderator, round(self.clock(), 3))
+        if not self.store.add(theme):
+            raise Conflict("theme_exists", f"A theme {theme.id!r} exists already.", {"id": theme.id})
+        return theme
+
+    def all(self) -> list[Theme]:
+        return sorted(self.store.all(), key=lambda t: t.name.casefold())
+
+    def check(self, requested: Iterable[str]) -> None:
+        requested = tuple(requested)
+        if requested:
+            check_known(requested, (t.id for t in self.store.all()))
+
+    def groups(self, k: int) -> list[tuple[Cluster, list[Indexed]]]:
+        """Accepted proposals (as of the last snapshot) in up to `k` groups, largest first."""
+        index = self.index.get() or EMPTY
+        entries = index.accepted[0]
+        clusters = group([index.words[index.rows[e.id]] for e in entries], k)
+        return [(cl, [entries[r] for r in cl.rows]) for cl in clusters]
