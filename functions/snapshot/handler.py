@@ -10,6 +10,7 @@ from agora.services import wiring
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    manifest = wiring.snapshot().run()
-    logger.info("snapshot published", extra={"folder": manifest["folder"]})
+    published = wiring.snapshot().run()
+    manifest = published.manifest
+    logger.info("snapshot published", extra={"folder": manifest["folder"], "seconds": published.seconds})
     return {"folder": manifest["folder"], "files": [f["name"] for f in manifest["files"]]}

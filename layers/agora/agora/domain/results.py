@@ -1,63 +1,118 @@
-"""What a snapshot publishes: per-proposal rows and the consultation summary, from tallies only."""
+"""What a snapshot publishes, computed from the tallies (and the bounded vote sample for groups and
+raking): one pure function from inputs to `Results`, which the exports then only format."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from agora.domain.proposals import Proposal
-from agora.domain.tallies import PARTICIPANTS, UNTRUSTED, TallyRef
-from agora.domain.votes import QUALIFICATIONS, VoteKey
+import numpy as np
 
-VOTE_KEYS = tuple(k.value for k in VoteKey)
-QUALIFICATION_NAMES = tuple(q for qs in QUALIFICATIONS.values() for q in qs)
-PROPOSAL_COLUMNS = (
-    "proposal_id",
-    "text",
-    "language",
-    "themes",
-    "votes",
-    *VOTE_KEYS,
-    *QUALIFICATION_NAMES,
-    "untrusted_votes",
-)
+from agora.config import Consultation
+from agora.domain.counts import Counts, counts, votes
+from agora.domain.groups import Choice, Groups, opinion_groups
+from agora.domain.proposals import Proposal
+from agora.domain.representativeness import QuestionParticipation, Raking, participation
+from agora.domain.sample import VoteSample, raking, votes_on, weighted_key_counts
+from agora.domain.scores import QUALIFICATION_NAMES, Scores, score
+from agora.domain.segments import Disagreement, SegmentResults, WeightedResults, by_segment, disagreements, weighted
+from agora.domain.tallies import UNTRUSTED, TallyRef
+
+HISTORY_POINTS = 500  # participation over time: older points are thinned beyond this
 
 Tallies = Mapping[TallyRef, Mapping[str, int]]
 
 
 @dataclass(frozen=True)
-class ProposalResult:
-    proposal: Proposal
-    counts: Mapping[str, int]
+class SampleResults:
+    sample: VoteSample
+    raking: Raking
+    votes: np.ndarray  # per proposal: sampled trusted votes
+    weighted: Scores | None  # per proposal, from the raked sample (vote keys only); None without margins
+    groups: Groups | None
+
+
+@dataclass(frozen=True)
+class Results:
+    question: str
+    generated_at: str
+    k: int
+    proposals: list[Proposal]  # most voted first
+    counts: Counts
+    scores: Scores
+    segments: list[SegmentResults]
+    weighted: list[WeightedResults]
+    disagreements: list[Disagreement]
+    participation: list[QuestionParticipation]
+    sampled: SampleResults | None
+    by_status: Mapping[str, int]
+    history: list[dict[str, object]]
+
+    @property
+    def participants(self) -> int:
+        return self.counts.participants
 
     @property
     def votes(self) -> int:
-        return sum(self.counts.get(k, 0) for k in VOTE_KEYS)
+        return int(self.scores.votes.sum())
 
-    def row(self) -> dict[str, object]:
-        p = self.proposal
-        return {
-            "proposal_id": p.id,
-            "text": p.text,
-            "language": p.language,
-            "themes": ";".join(p.themes),
-            "votes": self.votes,
-            **{name: self.counts.get(name, 0) for name in (*VOTE_KEYS, *QUALIFICATION_NAMES)},
-            "untrusted_votes": self.counts.get(UNTRUSTED, 0),
-        }
+    @property
+    def untrusted_votes(self) -> int:
+        return int(self.counts.totals[UNTRUSTED].sum())
 
 
-def proposal_results(accepted: Iterable[Proposal], tallies: Tallies) -> list[ProposalResult]:
-    """One result per accepted proposal, most voted first, ties by id so files are deterministic."""
-    results = [ProposalResult(p, tallies.get(TallyRef(p.id), {})) for p in accepted]
-    return sorted(results, key=lambda r: (-r.votes, r.proposal.id))
+def history(previous: Sequence[Mapping[str, object]], point: dict[str, object]) -> list[dict[str, object]]:
+    """Participation over time: the previous series plus this snapshot, every other old point
+    dropped when it grows past HISTORY_POINTS, so it stays bounded yet spans the whole consultation."""
+    points = [dict(p) for p in previous if p.get("at") != point["at"]]
+    if len(points) >= HISTORY_POINTS:
+        points = points[::2]
+    return [*points, point]
 
 
-def summary(results: list[ProposalResult], tallies: Tallies, by_status: Mapping[str, int]) -> dict[str, object]:
-    return {
-        "participants": tallies.get(TallyRef(), {}).get(PARTICIPANTS, 0),
-        "proposals": len(results),
-        "proposals_by_status": dict(sorted(by_status.items())),
-        "votes": sum(r.votes for r in results),
-        "untrusted_votes": sum(r.counts.get(UNTRUSTED, 0) for r in results),
-    }
+def sampled(sample: VoteSample | None, ids: np.ndarray, consultation: Consultation, previous: Choice) -> SampleResults | None:
+    if sample is None:
+        return None
+    raked = raking(sample, consultation.demographics)
+    weighted_scores = None
+    if any(q.margins for q in consultation.demographics):
+        keys = weighted_key_counts(sample, raked.weights, list(ids))
+        weighted_scores = score({**keys, **{q: np.zeros(len(ids)) for q in QUALIFICATION_NAMES}}, ids)
+    groups = opinion_groups(sample, set(ids), previous)
+    return SampleResults(sample, raked, votes_on(sample, list(ids)), weighted_scores, groups)
+
+
+def compute(
+    consultation: Consultation,
+    accepted: Sequence[Proposal],
+    tallies: Tallies,
+    by_status: Mapping[str, int],
+    generated_at: str,
+    sample: VoteSample | None = None,
+    previous_history: Sequence[Mapping[str, object]] = (),
+    previous_choice: Choice = Choice(),
+) -> Results:
+    questions = consultation.demographics
+    k = consultation.k_anonymity
+    raw = counts([p.id for p in accepted], tallies, questions)
+    order = np.lexsort((raw.ids, -votes(raw.total)))  # most voted first, ties by id
+    proposals = [accepted[i] for i in order]
+    c = raw.take(order)
+    segments = by_segment(c, questions, k)
+    shares = participation(c, questions, k)
+    scores = score(c.totals, c.ids)
+    return Results(
+        question=consultation.question[consultation.default_language],
+        generated_at=generated_at,
+        k=k,
+        proposals=proposals,
+        counts=c,
+        scores=scores,
+        segments=segments,
+        weighted=weighted(c, shares, segments),
+        disagreements=disagreements(segments, c.ids),
+        participation=shares,
+        sampled=sampled(sample, c.ids, consultation, previous_choice),
+        by_status=by_status,
+        history=history(previous_history, {"at": generated_at, "participants": c.participants, "votes": int(scores.votes.sum())}),
+    )

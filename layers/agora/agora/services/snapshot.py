@@ -1,58 +1,53 @@
 """Publishing results and the sequence pool from the tallies, on a schedule.
 
-Reads tallies (never votes) and the accepted proposals once, writes immutable files under
-`results/<timestamp>/`, then repoints `results/latest/` and the manifest, so readers always
-see a complete, consistent set.
+Reads the tallies once and the accepted proposals once (plus, for opinion groups and raking, a
+capped sample of vote items), computes everything in the pure domain, then writes immutable files
+under `results/<timestamp>/`, copies them to `results/latest/`, and writes the manifest last: it
+is the commit point. A snapshot that fails before it leaves the previous manifest, and every file
+it lists, as they were. What carries over between snapshots (participation over time, the kept
+number of opinion groups) is read from the files of the last committed snapshot, so a failed run
+cannot corrupt it either.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
+from agora import config
 from agora import contract as c
 from agora.adapters import pool as pool_file
 from agora.adapters.bucket import Bucket
 from agora.adapters.content import ContentStore
 from agora.adapters.tallies import TallyStore
+from agora.adapters.vote_sample import read_sample
+from agora.domain import exports
+from agora.domain.groups import Choice
 from agora.domain.proposals import Status
-from agora.domain.results import PROPOSAL_COLUMNS, QUALIFICATION_NAMES, VOTE_KEYS, proposal_results, summary
-from agora.domain.tallies import UNTRUSTED
-from agora.services.proposal_index import publish_proposal_index
+from agora.domain.results import compute
+from agora.domain.sample import VoteSample
+from agora.domain.scores import RATED
+from agora.domain.tallies import UNTRUSTED, TallyRef
 
-POOL_COUNTERS = (*VOTE_KEYS, *QUALIFICATION_NAMES, UNTRUSTED)
+POOL_COUNTERS = (*RATED, UNTRUSTED)
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=10"
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    name: str
-    body: bytes
-    content_type: str
-
-
-def _json(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
-
-
-def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 def stamp(now: float) -> str:
     moment = datetime.fromtimestamp(now, timezone.utc)
     return moment.strftime("%Y%m%dT%H%M%S") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class Published:
+    manifest: dict[str, Any]
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for the logs and bench/
 
 
 class SnapshotService:
@@ -63,38 +58,61 @@ class SnapshotService:
         bucket: Bucket,
         public_base_url: str,
         clock: Callable[[], float] = time.time,
+        consultation: config.Consultation | None = None,
+        sample: Callable[[], VoteSample | None] | None = None,
     ) -> None:
         self.content, self.tallies, self.bucket, self.clock = content, tallies, bucket, clock
         self.public_base_url = public_base_url.rstrip("/")
+        self.consultation = consultation or config.current()
+        self.sample = sample or (lambda: read_sample(content.db, content.table))
 
-    def run(self) -> dict[str, object]:
+    def run(self) -> Published:
+        seconds: dict[str, float] = {}
+        started = time.perf_counter()
+
+        def lap(step: str) -> None:
+            nonlocal started
+            seconds[step] = round(time.perf_counter() - started, 3)
+            started = time.perf_counter()
+
         now = self.clock()
+        generated_at = datetime.fromtimestamp(now, timezone.utc).isoformat()
         accepted = [p for p, _ in self.content.proposals_by_status(Status.ACCEPTED)]
-        tallies = self.tallies.read_all()
         by_status = {s.value: self.content.count_by_status(s) for s in Status if s is not Status.ACCEPTED}
         by_status[Status.ACCEPTED.value] = len(accepted)
-        results = proposal_results(accepted, tallies)
-        generated_at = datetime.fromtimestamp(now, timezone.utc).isoformat()
+        tallies = self.tallies.read_all()
+        lap("read_tallies")
+        sample = self.sample()
+        lap("read_sample")
+        previous = self._previous()
+        results = compute(
+            self.consultation,
+            accepted,
+            tallies,
+            by_status,
+            generated_at,
+            sample,
+            previous.get("participation.json", {}).get("over_time", []),
+            Choice.of(previous.get("groups.json", {}).get("choice")),
+        )
+        lap("compute")
+        files = exports.files(results)
+        lap("format")
 
-        files = [
-            ExportFile("summary.json", _json({"generated_at": generated_at, **summary(results, tallies, by_status)}), "application/json"),
-            ExportFile("proposals.csv", _csv(PROPOSAL_COLUMNS, [r.row() for r in results]), "text/csv; charset=utf-8"),
-        ]
         folder = f"{c.RESULTS_PREFIX}{stamp(now)}/"
         for f in files:
             self.bucket.put(folder + f.name, f.body, f.content_type, IMMUTABLE)
         for f in files:
             self.bucket.put(c.LATEST_PREFIX + f.name, f.body, f.content_type, SHORT)
+        counts = {p.id: tallies.get(TallyRef(p.id), {}) for p in accepted}
+        self.bucket.put(c.POOL_KEY, pool_file.encode(accepted, counts, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
+        manifest = self._manifest(generated_at, folder, files)
+        self.bucket.put(c.MANIFEST_KEY, exports.json_bytes(manifest), "application/json", SHORT)
+        lap("write")
+        return Published(manifest, seconds)
 
-        counts = {r.proposal.id: r.counts for r in results}
-        self.bucket.put(
-            c.POOL_KEY,
-            pool_file.encode(accepted, counts, POOL_COUNTERS, round(now, 3)),
-            "application/json",
-            SHORT,
-        )
-        publish_proposal_index(self.content, self.bucket, accepted, now)
-        manifest = {
+    def _manifest(self, generated_at: str, folder: str, files: list[exports.ExportFile]) -> dict[str, Any]:
+        return {
             "generated_at": generated_at,
             "folder": folder,
             "files": [
@@ -109,5 +127,16 @@ class SnapshotService:
                 for f in files
             ],
         }
-        self.bucket.put(c.MANIFEST_KEY, _json(manifest), "application/json", SHORT)
-        return manifest
+
+    def _previous(self) -> Mapping[str, Any]:
+        """The carried-over files of the last committed snapshot; {} for a first or unreadable one."""
+        try:
+            manifest = json.loads(self.bucket.get(c.MANIFEST_KEY) or b"{}")
+            folder = manifest.get("folder")
+            found = {}
+            for name in ("participation.json", "groups.json"):
+                body = self.bucket.get(f"{folder}{name}") if folder else None
+                found[name] = json.loads(body) if body else {}
+            return found
+        except (ValueError, AttributeError):
+            return {}

@@ -1,0 +1,116 @@
+"""Inline SVG charts for the offline report: no script, no font or file to fetch.
+
+Each chart is an accessible image (role="img", a title and a description); the report puts a
+table with the same figures next to it. Every text that reaches the markup is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+WIDTH, HEIGHT = 640, 360
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 44
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    colour: str
+    label: str  # shown as the point's tooltip
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    parts: tuple[tuple[float, str, str], ...]  # (value, colour, name) side by side, or stacked
+
+
+def _frame(title: str, description: str, height: int, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" width="100%" style="max-width:{WIDTH}px">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _axis_label(x: float, y: float, text: str, anchor: str = "middle", rotate: bool = False) -> str:
+    turn = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" text-anchor="{anchor}"{turn}>{escape(text)}</text>'
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    step = (high - low) / count
+    return [low + i * step for i in range(count + 1)]
+
+
+def scatter(
+    points: Sequence[Point], x_range: tuple[float, float], y_range: tuple[float, float], x_label: str, y_label: str,
+    title: str, description: str,
+) -> str:
+    (x0, x1), (y0, y1) = x_range, y_range
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def px(x: float) -> float:
+        return LEFT + (x - x0) / (x1 - x0) * plot_w
+
+    def py(y: float) -> float:
+        return TOP + plot_h - (y - y0) / (y1 - y0) * plot_h
+
+    body = [f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>']
+    for t in _ticks(x0, x1):
+        body.append(_axis_label(px(t), HEIGHT - BOTTOM + 16, f"{t:.1f}"))
+    for t in _ticks(y0, y1):
+        body.append(_axis_label(LEFT - 6, py(t) + 4, f"{t:.2f}", anchor="end"))
+    body.append(_axis_label(LEFT + plot_w / 2, HEIGHT - 6, x_label))
+    body.append(_axis_label(14, TOP + plot_h / 2, y_label, rotate=True))
+    for p in points:
+        body.append(
+            f'<circle cx="{px(p.x):.1f}" cy="{py(p.y):.1f}" r="3" fill="{p.colour}" fill-opacity="0.7">'
+            f"<title>{escape(p.label)}</title></circle>"
+        )
+    return _frame(title, description, HEIGHT, body)
+
+
+def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, scale: float = 1.0, unit: str = "%") -> str:
+    """Horizontal bars, one row per label: parts side by side (grouped) or end to end (stacked)."""
+    label_w, row_h = 150, 30
+    plot_w = WIDTH - label_w - RIGHT - 40
+    height = TOP + len(rows) * row_h + 8
+    body = []
+    for i, row in enumerate(rows):
+        y = TOP + i * row_h
+        body.append(_axis_label(label_w - 8, y + row_h / 2 + 4, row.label, anchor="end"))
+        x, thickness = float(label_w), (row_h - 8) / (1 if stacked else max(len(row.parts), 1))
+        for j, (value, colour, name) in enumerate(row.parts):
+            length = max(value, 0) / scale * plot_w
+            top = y + 4 + (0 if stacked else j * thickness)
+            shown = value * 100 if unit == "%" else value
+            tip = escape(f"{row.label} — {name}: {shown:.1f}{unit}")
+            body.append(
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{length:.1f}" height="{thickness:.1f}" fill="{colour}">'
+                f"<title>{tip}</title></rect>"
+            )
+            if stacked:
+                x += length
+    return _frame(title, description, height, body)
+
+
+def lines(series: Sequence[tuple[str, str, Sequence[float]]], title: str, description: str) -> str:
+    """Series over the same snapshots (x = snapshot order), each scaled to its own maximum."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    body = [f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>']
+    for i, (name, colour, values) in enumerate(series):
+        top = max(max(values, default=0), 1)
+        steps = max(len(values) - 1, 1)
+        path = " ".join(
+            f"{LEFT + j / steps * plot_w:.1f},{TOP + plot_h - v / top * plot_h:.1f}" for j, v in enumerate(values)
+        )
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        body.append(_axis_label(LEFT + 8, TOP + 16 + 16 * i, f"{name} (max {top:,.0f})", anchor="start"))
+    body.append(_axis_label(LEFT + plot_w / 2, HEIGHT - 6, "snapshots, oldest to latest"))
+    return _frame(title, description, HEIGHT, body)

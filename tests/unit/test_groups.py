@@ -1,0 +1,101 @@
+"""Opinion groups: selection, projection, clustering, the stability rule, and Polis's formulas by hand."""
+
+import numpy as np
+import pytest
+
+from agora.domain import groups as g
+from agora.domain.groups import Choice, Groups, Matrix, cluster, group_consensus, opinion_groups, representative, silhouettes
+from agora.domain.sample import VoteSample
+
+
+def two_camps(people=60, proposals=20, seed=3):
+    """Half the participants agree with the even proposals and reject the odd ones; the other half the reverse."""
+    rng = np.random.default_rng(seed)
+    votes = []
+    for i in range(people):
+        for q in rng.choice(proposals, size=12, replace=False):
+            likes = (q % 2 == 0) == (i < people // 2)
+            key = "agree" if likes == (rng.random() < 0.9) else "disagree"
+            votes.append((f"p{i:03d}", f"q{q:03d}", key))
+    return VoteSample.of(votes, {}, len(votes), True)
+
+
+def test_the_matrix_keeps_active_participants_on_votable_proposals(monkeypatch):
+    votes = [(f"p{i}", f"q{j}", "agree") for i in range(3) for j in range(8 - i)] + [("p0", "refused", "disagree")]
+    s = VoteSample.of(votes, {}, len(votes), True)
+    m = g.matrix(s, {f"q{j}" for j in range(8)})
+    # p2 has 6 votes, under Polis's 7; the refused proposal is not a column
+    assert [s.participants[i] for i in m.participants] == ["p0", "p1"]
+    assert [s.proposals[j] for j in m.proposals] == [f"q{j}" for j in range(8)]
+    assert m.voted.sum() == 15 and (m.choice[m.voted] == 1).all()
+    monkeypatch.setattr(g, "MAX_PROPOSALS", 7)
+    # the 7 most voted proposals (q7 has a single vote); p1 keeps 7 votes, p0 its 7 on them
+    m = g.matrix(s, {f"q{j}" for j in range(8)})
+    assert [s.proposals[j] for j in m.proposals] == [f"q{j}" for j in range(7)] and len(m.participants) == 2
+
+
+def test_vote_keys_become_plus_one_minus_one_and_zero():
+    votes = [("a", f"q{j}", k) for j, k in enumerate(["agree", "disagree", "neutral"] * 3)]
+    s = VoteSample.of(votes, {}, len(votes), True)
+    m = g.matrix(s, set(s.proposals))
+    assert sorted(m.choice[0].tolist()) == [-1.0] * 3 + [0.0] * 3 + [1.0] * 3
+
+
+def test_two_camps_are_found_and_the_same_sample_gives_the_same_groups():
+    s = two_camps()
+    first = opinion_groups(s, set(s.proposals), Choice())
+    again = opinion_groups(s, set(s.proposals), Choice())
+    assert first is not None and again is not None
+    assert first.count == 2 and np.array_equal(first.labels, again.labels)
+    camp = np.array([int(s.participants[i][1:]) < 30 for i in first.matrix.participants])
+    assert len(set(zip(camp, first.labels))) == 2  # each camp is one group
+
+
+def test_groups_are_numbered_by_size():
+    x = np.array([[0.0, 0.0]] * 3 + [[10.0, 0.0]] * 5)
+    assert cluster(x, 2).tolist() == [1, 1, 1, 0, 0, 0, 0, 0]
+
+
+def test_silhouette_by_hand():
+    # points 0, 1, 10, 11 in two pairs: a = 1; b = 10.5, 9.5, 9.5, 10.5
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [11.0, 0.0]])
+    expected = (2 * (9.5 / 10.5) + 2 * (8.5 / 9.5)) / 4
+    assert silhouettes(x, {2: np.array([0, 0, 1, 1])})[2] == pytest.approx(expected)
+
+
+def test_the_group_count_changes_only_after_winning_four_snapshots_in_a_row():
+    c = Choice().after(3)
+    assert c == Choice(3)
+    c = c.after(2).after(2).after(2)
+    assert c.count == 3 and (c.challenger, c.wins) == (2, 3)
+    assert c.after(4) == Choice(3, 4, 1)  # another challenger starts over
+    assert c.after(3) == Choice(3)
+    assert c.after(2) == Choice(2)
+    assert Choice.of(Choice(3, 2, 1).record()) == Choice(3, 2, 1) and Choice.of(None) == Choice()
+
+
+def made_up_groups(agree, seen):
+    m = Matrix(np.arange(2), np.arange(np.shape(agree)[1]), np.zeros((2, 1)), np.zeros((2, 1), dtype=bool))
+    agree, seen = np.array(agree, dtype=float), np.array(seen, dtype=float)
+    return Groups(m, np.zeros((2, 2)), np.array([0, 1]), {}, Choice(2), agree, np.zeros_like(agree), seen)
+
+
+def test_representative_proposals_by_hand():
+    # group 0: 9 of 10 agree; the rest: 1 of 10. Smoothed 10/12 and 2/12, pooled 12/24:
+    # z = (10/12 − 2/12) / √(½·½·(1/12 + 1/12)) = 3.265986
+    groups = made_up_groups([[9], [1]], [[10], [10]])
+    [rep] = representative(groups, 0, min_voters=10)
+    assert rep.direction == "agree" and rep.z == pytest.approx(3.265986)
+    assert (rep.group_share, rep.rest_share) == (pytest.approx(10 / 12), pytest.approx(2 / 12))
+    assert representative(groups, 0, min_voters=11) == []  # too few voters to publish
+
+
+def test_group_informed_consensus_by_hand():
+    groups = made_up_groups([[9], [4]], [[10], [8]])
+    assert group_consensus(groups, np.array([True, True]))[0] == pytest.approx(10 / 12 * 5 / 10)
+    assert group_consensus(groups, np.array([True, False]))[0] == pytest.approx(10 / 12)
+
+
+def test_too_small_a_sample_has_no_groups():
+    s = VoteSample.of([("a", "q1", "agree")], {}, 1, True)
+    assert opinion_groups(s, {"q1"}, Choice()) is None
