@@ -33,6 +33,7 @@ from agora.domain.results import compute
 from agora.domain.sample import VoteSample
 from agora.domain.scores import RATED
 from agora.domain.tallies import UNTRUSTED, TallyRef
+from agora.services.proposal_index import publish_proposal_index
 
 POOL_COUNTERS = (*RATED, UNTRUSTED)
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -106,6 +107,7 @@ class SnapshotService:
             self.bucket.put(c.LATEST_PREFIX + f.name, f.body, f.content_type, SHORT)
         counts = {p.id: tallies.get(TallyRef(p.id), {}) for p in accepted}
         self.bucket.put(c.POOL_KEY, pool_file.encode(accepted, counts, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
+        publish_proposal_index(self.content, self.bucket, accepted, now)
         manifest = self._manifest(generated_at, folder, files)
         self.bucket.put(c.MANIFEST_KEY, exports.json_bytes(manifest), "application/json", SHORT)
         lap("write")
