@@ -1,4 +1,4 @@
-"""vote: one conditional write per vote; the stream does the counting."""
+"""vote: one conditional write per vote or qualification; the stream does the counting."""
 
 from typing import Annotated
 
@@ -9,26 +9,37 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from agora import http
 from agora.api import ID_PATTERN, Ballot, VoteOut
 from agora.domain.identity import Claims
-from agora.domain.votes import Trust
 from agora.services import wiring
 
 router = Router()
 ProposalId = Annotated[str, Path(pattern=ID_PATTERN)]
+Qualification = Annotated[str, Path(pattern=r"^[a-z_]{1,32}$")]
+Me = Annotated[Claims, Depends(http.participant)]
+Source = Annotated[str | None, Depends(http.source_address)]
 
 
 @router.put("/proposals/<proposal_id>/vote")
-def vote(proposal_id: ProposalId, ballot: Ballot, me: Annotated[Claims, Depends(http.participant)]) -> VoteOut:
-    recorded, changed = wiring.voting().vote(me, proposal_id, ballot.key, ballot.proof)
+def vote(proposal_id: ProposalId, ballot: Ballot, me: Me, source: Source) -> VoteOut:
+    recorded, changed = wiring.voting().vote(me, proposal_id, ballot.key, ballot.proof, source)
     if changed:
         http.count("VotesRecorded")
-    return VoteOut(
-        proposal_id=proposal_id, key=recorded.key, trusted=recorded.trust is Trust.SEQUENCE, changed=changed
-    )
+    return VoteOut.of(recorded, changed)
 
 
 @router.delete("/proposals/<proposal_id>/vote")
-def withdraw(proposal_id: ProposalId, me: Annotated[Claims, Depends(http.participant)]) -> Response[None]:
+def withdraw(proposal_id: ProposalId, me: Me) -> Response[None]:
     wiring.voting().withdraw(me, proposal_id)
+    return Response(204)
+
+
+@router.put("/proposals/<proposal_id>/vote/qualifications/<qualification>")
+def qualify(proposal_id: ProposalId, qualification: Qualification, me: Me, source: Source) -> VoteOut:
+    return VoteOut.of(*wiring.voting().qualify(me, proposal_id, qualification, source))
+
+
+@router.delete("/proposals/<proposal_id>/vote/qualifications/<qualification>")
+def unqualify(proposal_id: ProposalId, qualification: Qualification, me: Me) -> Response[None]:
+    wiring.voting().unqualify(me, proposal_id, qualification)
     return Response(204)
 
 

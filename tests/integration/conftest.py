@@ -87,7 +87,8 @@ class Handlers:
         event = proxy_event(route, params, method, path, {k: [v] for k, v in sent.items()}, data, "127.0.0.1", claims)
         result = self.functions.invoke(route.function.value, event)
         text = result.get("body") or ""
-        return Reply(result["statusCode"], json.loads(text) if text else None, result.get("headers") or {})
+        headers = {**(result.get("headers") or {}), **{k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}}
+        return Reply(result["statusCode"], json.loads(text) if text else None, headers)
 
     def participant(self, demographics: dict[str, str] | None = None) -> str:
         reply = self.call("POST", "/participants", {"demographics": demographics or {}})

@@ -32,11 +32,11 @@ def make_history(rng):
     for _ in range(120):
         voter, proposal = rng.choice(voters), rng.choice(proposals)
         if rng.random() < 0.15:
-            content.delete_vote(voter.id, proposal)
+            wiring.votes().delete(voter.id, proposal)
             continue
         key = rng.choice(list(VoteKey))
         trust = Trust.SEQUENCE if rng.random() < 0.9 else Trust.UNTRUSTED
-        content.put_vote(Vote(voter.id, proposal, key, trust, segments=voter.demographics))
+        wiring.votes().put(Vote(voter.id, proposal, key, trust, segments=voter.demographics))
     content.set_demographics(voters[0].id, {"age": "65+"})
 
 

@@ -50,3 +50,18 @@ def test_a_proof_binds_participant_proposal_and_time(signer):
     assert not signer.proof_is_valid(None, "alice", "p1", now=600)
     assert not signer.proof_is_valid("500.forged", "alice", "p1", now=600)
     assert not signer.proof_is_valid("garbage", "alice", "p1", now=600)
+
+
+def test_tokens_carry_the_registration_time(signer):
+    token = signer.token(Claims("abc", 2000, {}, since=1500))
+    assert signer.claims(token, now=2001).since == 1500
+
+
+def test_source_tags_are_keyed_short_and_group_an_ipv6_64(signer):
+    tag = signer.source_tag("203.0.113.7")
+    assert len(tag) == 10 and "203" not in tag
+    assert tag == signer.source_tag("203.0.113.7") != signer.source_tag("203.0.113.8")
+    assert signer.source_tag("2001:db8::1") == signer.source_tag("2001:db8::ffff")
+    assert signer.source_tag("2001:db8::1") != signer.source_tag("2001:db8:0:1::1")
+    assert Signer(b"other", 1, 1).source_tag("203.0.113.7") != tag
+    assert signer.source_tag(None) == signer.source_tag("not an address") == ""

@@ -73,3 +73,18 @@ def test_summing_the_deltas_of_any_history_gives_the_recount_of_the_final_items(
 
 def test_coalescing_drops_counters_that_cancel_out():
     assert coalesce([delta(None, vote()), delta(vote(), None)]) == {}
+
+
+def test_fresh_voters_and_sources_are_tallied_as_signals_of_trusted_votes_only():
+    from agora.domain.tallies import FRESH, SOURCE
+
+    fresh = Vote("x", P, VoteKey.AGREE, Trust.SEQUENCE, voted_at=1000.0, voter_since=900.0, source="abc")
+    assert delta(None, fresh) == {
+        (TallyRef(P), "agree"): 1,
+        (TallyRef(P, FRESH, "1"), "agree"): 1,
+        (TallyRef(P, SOURCE, "abc"), "agree"): 1,
+    }
+    settled = Vote("x", P, VoteKey.AGREE, Trust.SEQUENCE, voted_at=10_000.0, voter_since=900.0)
+    assert delta(None, settled) == {(TallyRef(P), "agree"): 1}
+    untrusted = Vote("x", P, VoteKey.AGREE, Trust.UNTRUSTED, voted_at=1000.0, voter_since=900.0, source="abc")
+    assert delta(None, untrusted) == {(TallyRef(P), UNTRUSTED): 1}

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agora.domain.proposals import Decision, Indexed, Proposal, Status
 from agora.domain.themes import Theme
-from agora.domain.votes import VoteKey
+from agora.domain.votes import Trust, Vote, VoteKey
 
 ID_PATTERN = r"^[0-9a-f]{32}$"
 
@@ -235,8 +235,19 @@ class Ballot(Body):
 class VoteOut(BaseModel):
     proposal_id: str
     key: VoteKey
-    trusted: bool
-    changed: bool = Field(description="False when the participant already held this key: nothing was changed.")
+    qualifications: list[str]
+    trusted: bool = Field(description="Served in a sequence with a valid proof: counts in scores.")
+    changed: bool = Field(description="False when the request repeated the current state: nothing was changed.")
+
+    @classmethod
+    def of(cls, vote: Vote, changed: bool) -> VoteOut:
+        return cls(
+            proposal_id=vote.proposal_id,
+            key=vote.key,
+            qualifications=sorted(vote.qualifications),
+            trusted=vote.trust is Trust.SEQUENCE,
+            changed=changed,
+        )
 
 
 class ResultFile(BaseModel):

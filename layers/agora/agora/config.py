@@ -58,6 +58,13 @@ class SequenceConfig(Strict):
     proof_ttl_seconds: int = Field(86_400, ge=60)
 
 
+class VoteLimits(Strict):
+    """Votes and qualifications per minute; a person reads a card before voting, a bot does not."""
+
+    per_participant_per_minute: int = Field(30, ge=1)
+    per_source_per_minute: int = Field(600, ge=1, description="Per network: many people may share one address.")
+
+
 class Throttle(Strict):
     rate_limit: float = Field(500.0, gt=0, description="Steady requests per second for the API stage.")
     burst_limit: int = Field(1000, ge=1)
@@ -99,6 +106,7 @@ class Consultation(Strict):
     moderation: ModerationSettings = ModerationSettings()
     sequence: SequenceConfig = SequenceConfig()
     throttle: Throttle = Throttle()
+    votes: VoteLimits = VoteLimits()
     snapshot_every_seconds: int = Field(300, ge=1)
     k_anonymity: int = Field(10, ge=1)
     participant_token_ttl_seconds: int = Field(90 * 86_400, ge=60)

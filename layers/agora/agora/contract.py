@@ -140,6 +140,8 @@ ROUTES = (
     Route("GET", "/sequence", F.NEXT_PROPOSAL),
     Route("PUT", "/proposals/{proposal_id}/vote", F.VOTE),
     Route("DELETE", "/proposals/{proposal_id}/vote", F.VOTE),
+    Route("PUT", "/proposals/{proposal_id}/vote/qualifications/{qualification}", F.VOTE),
+    Route("DELETE", "/proposals/{proposal_id}/vote/qualifications/{qualification}", F.VOTE),
     Route("GET", "/moderation/queue", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/accept", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/refuse", F.MODERATE, M),

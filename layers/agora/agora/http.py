@@ -158,6 +158,11 @@ def participant(request: Request) -> Claims:
     return wiring.participants().authenticate(token.strip())
 
 
+def source_address(request: Request) -> str | None:
+    """The caller's address as API Gateway saw it; only ever hashed (Signer.source_tag), never stored."""
+    return request.resolved_event.request_context.identity.source_ip
+
+
 def maybe_participant(request: Request) -> Claims | None:
     return participant(request) if request.resolved_event.headers.get("authorization") else None
 

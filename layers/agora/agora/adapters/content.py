@@ -14,7 +14,6 @@ from agora.adapters.aws import client
 from agora.domain.proposals import Proposal, Status
 from agora.domain.participants import Participant
 from agora.domain.tallies import Counted
-from agora.domain.votes import Vote
 
 
 def conditional_failed(error: ClientError) -> bool:
@@ -156,49 +155,6 @@ class ContentStore:
                 return False
             raise
         return True
-
-    # --- votes ----------------------------------------------------------------------------
-
-    def put_vote(self, vote: Vote) -> bool:
-        """Record a vote unless the participant already holds the same key; True if it changed."""
-        try:
-            self.db.put_item(
-                TableName=self.table,
-                Item=items.vote_item(vote),
-                ConditionExpression="attribute_not_exists(pk) OR #key <> :key",
-                ExpressionAttributeNames={"#key": "key"},
-                ExpressionAttributeValues={":key": {"S": vote.key.value}},
-            )
-        except ClientError as e:
-            if conditional_failed(e):
-                return False
-            raise
-        return True
-
-    def delete_vote(self, participant_id: str, proposal_id: str) -> bool:
-        out = self.db.delete_item(
-            TableName=self.table, Key=items.vote_key(participant_id, proposal_id), ReturnValues="ALL_OLD"
-        )
-        return "Attributes" in out
-
-    def get_vote(self, participant_id: str, proposal_id: str) -> Vote | None:
-        item = self.db.get_item(
-            TableName=self.table, Key=items.vote_key(participant_id, proposal_id), ConsistentRead=True
-        ).get("Item")
-        return items.vote_from(items.deserialize(item)) if item else None
-
-    def voted_proposal_ids(self, participant_id: str) -> set[str]:
-        """The participant's voted set: one Query (paginated past 1 MB), keys only."""
-        voted: set[str] = set()
-        pages = self.db.get_paginator("query").paginate(
-            TableName=self.table,
-            KeyConditionExpression="pk = :p AND begins_with(sk, :v)",
-            ExpressionAttributeValues={":p": {"S": c.PARTICIPANT + participant_id}, ":v": {"S": c.VOTE_SK}},
-            ProjectionExpression="sk",
-        )
-        for page in pages:
-            voted.update(i["sk"]["S"].removeprefix(c.VOTE_SK) for i in page["Items"])
-        return voted
 
     def scan_counted(self) -> Iterator[Counted]:
         """Every vote and participant (a full Scan: for audits and recounts, never on a request path)."""

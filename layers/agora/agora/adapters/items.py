@@ -115,15 +115,18 @@ def proposal_from(a: dict[str, Any]) -> Proposal:
 
 
 def vote_item(v: Vote) -> dict[str, Any]:
+    qualifications = {"qualifications": {"SS": sorted(v.qualifications)}} if v.qualifications else {}
     return {
         **vote_key(v.participant_id, v.proposal_id),
+        **qualifications,
         **serialize(
             {
                 "key": v.key.value,
                 "trust": v.trust.value,
-                "qualifications": sorted(v.qualifications),
                 "segments": v.segments,
                 "voted_at": v.voted_at,
+                "voter_since": v.voter_since,
+                "source": v.source,
             }
         ),
     }
@@ -138,6 +141,8 @@ def vote_from(a: dict[str, Any]) -> Vote:
         qualifications=frozenset(a.get("qualifications", ())),
         segments=dict(a.get("segments", {})),
         voted_at=float(a.get("voted_at", 0)),
+        voter_since=float(a.get("voter_since", 0)),
+        source=a.get("source", ""),
     )
 
 

@@ -16,6 +16,14 @@ from agora.domain.votes import Trust, Vote
 
 UNTRUSTED = "untrusted"
 PARTICIPANTS = "participants"
+# Brigading signals, kept like segments of a proposal's trusted votes but never published as such:
+# the votes of freshly registered voters, and the votes per source network.
+FRESH = "~fresh"
+SOURCE = "~source"
+
+
+def is_signal(dimension: str | None) -> bool:
+    return dimension in (FRESH, SOURCE)
 
 
 @dataclass(frozen=True, order=True)
@@ -41,7 +49,12 @@ def contributions(item: Counted | None) -> Counter[tuple[TallyRef, str]]:
         return Counter({(TallyRef(item.proposal_id), UNTRUSTED): 1})
     names = [item.key.value, *item.qualifications]
     refs = [TallyRef(item.proposal_id), *(TallyRef(item.proposal_id, d, v) for d, v in item.segments.items())]
-    return Counter((ref, name) for ref in refs for name in names)
+    counted = Counter((ref, name) for ref in refs for name in names)
+    if item.fresh:
+        counted[TallyRef(item.proposal_id, FRESH, "1"), item.key.value] += 1
+    if item.source:
+        counted[TallyRef(item.proposal_id, SOURCE, item.source), item.key.value] += 1
+    return counted
 
 
 def delta(old: Counted | None, new: Counted | None) -> Delta:

@@ -41,4 +41,6 @@ class ParticipantService:
         return self.signer.claims(token, self.clock())
 
     def _token(self, participant: Participant) -> str:
-        return self.signer.token(Claims(participant.id, int(self.clock()), participant.demographics))
+        return self.signer.token(
+            Claims(participant.id, int(self.clock()), participant.demographics, since=int(participant.created_at))
+        )

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.adapters.bucket import CachedObject
-from agora.adapters.content import ContentStore
 from agora.adapters.pool import PublishedPool
+from agora.adapters.votes import VoteStore
 from agora.domain.identity import Signer
 from agora.domain.sequencing import SequenceSettings, select_sequence
 
@@ -26,21 +26,21 @@ class Served:
 class SequenceService:
     def __init__(
         self,
-        content: ContentStore,
+        votes: VoteStore,
         pool: CachedObject[PublishedPool],
         signer: Signer,
         settings: SequenceSettings = SequenceSettings(),
         clock: Callable[[], float] = time.time,
         rng: np.random.Generator | None = None,
     ) -> None:
-        self.content, self.pool, self.signer, self.settings, self.clock = content, pool, signer, settings, clock
+        self.votes, self.pool, self.signer, self.settings, self.clock = votes, pool, signer, settings, clock
         self.rng = rng or np.random.default_rng()
 
     def next(self, participant_id: str, size: int) -> list[Served]:
         published = self.pool.get()
         if published is None:
             return []
-        voted = self.content.voted_proposal_ids(participant_id)
+        voted = self.votes.voted_proposal_ids(participant_id)
         chosen = select_sequence(published.pool, voted, size, self.rng, self.settings)
         issued = int(self.clock())
         return [

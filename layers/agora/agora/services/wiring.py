@@ -16,6 +16,7 @@ from agora.adapters.proposal_index import decode as decode_index
 from agora.adapters.proposals import ProposalStore
 from agora.adapters.secrets import signing_secret
 from agora.adapters.tallies import TallyStore
+from agora.adapters.votes import VoteStore
 from agora.adapters.themes import ThemeStore
 from agora.domain.identity import Signer
 from agora.services.consultation import ConsultationService, parse_json
@@ -102,13 +103,18 @@ def moderation() -> ModerationService:
 
 
 @cache
+def votes() -> VoteStore:
+    return VoteStore.from_env()
+
+
+@cache
 def voting() -> VotingService:
-    return VotingService(config.current(), content(), pool(), signer())
+    return VotingService(config.current(), votes(), pool(), signer())
 
 
 @cache
 def sequence() -> SequenceService:
-    return SequenceService(content(), pool(), signer())
+    return SequenceService(votes(), pool(), signer())
 
 
 @cache
