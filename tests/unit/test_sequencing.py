@@ -1,47 +1,48 @@
+from collections import Counter
+
 import numpy as np
 import pytest
 
-from agora.domain.sequencing import SequencePool, SequenceSettings, select_sequence
+from agora.domain.sequencing import SequencePool, SequenceSettings, select_sequence, standings
 
 
-def pool(votes, authors=None):
+def pool(votes, authors=None, themes=None, created_at=None):
     ids = [f"p{i}" for i in range(len(votes))]
-    return SequencePool.from_counts(ids, {"agree": votes}, authors=authors)
+    return SequencePool.from_counts(ids, {"agree": votes}, authors=authors, themes=themes, created_at=created_at)
 
 
-def test_it_serves_the_least_voted_proposals_first():
-    chosen = select_sequence(pool([5, 0, 9, 1, 3]), set(), 3, np.random.default_rng(0))
-    assert chosen == ["p1", "p3", "p4"]
+def split(agree, disagree, neutral=None):
+    """A pool from agree/disagree counts per proposal (neutral fills up to nothing unless given)."""
+    neutral = [0] * len(agree) if neutral is None else neutral
+    ids = [f"p{i}" for i in range(len(agree))]
+    return SequencePool.from_counts(ids, {"agree": agree, "disagree": disagree, "neutral": neutral})
+
+
+def serve(p, size=12, seed=0, exclude=frozenset(), **settings):
+    return select_sequence(p, set(exclude), size, np.random.default_rng(seed), SequenceSettings(**settings))
 
 
 def test_it_never_serves_what_the_participant_voted_on():
-    chosen = select_sequence(pool([0, 0, 0, 0]), {"p0", "p2", "unknown"}, 12, np.random.default_rng(0))
+    chosen = serve(pool([0, 0, 0, 0]), exclude={"p0", "p2", "unknown"})
     assert sorted(chosen) == ["p1", "p3"]
 
 
 def test_it_returns_distinct_ids_and_at_most_size():
-    chosen = select_sequence(pool([0] * 50), set(), 12, np.random.default_rng(1))
+    chosen = serve(pool([0] * 50), seed=1)
     assert len(chosen) == 12 and len(set(chosen)) == 12
 
 
-def test_ties_are_broken_at_random():
-    p = pool([0] * 20)
-    firsts = {select_sequence(p, set(), 1, np.random.default_rng(seed))[0] for seed in range(30)}
-    assert len(firsts) > 5
-
-
-def test_retired_proposals_are_not_served():
-    chosen = select_sequence(pool([10, 2, 10]), set(), 3, np.random.default_rng(0), SequenceSettings(retire_at=10))
-    assert chosen == ["p1"]
+def test_proposals_at_the_cap_are_retired():
+    assert serve(pool([10, 2, 10]), size=3, retire_at=10) == ["p1"]
 
 
 @pytest.mark.parametrize("size", [0, -1])
 def test_no_slots_means_nothing_served(size):
-    assert select_sequence(pool([1, 2]), set(), size, np.random.default_rng(0)) == []
+    assert serve(pool([1, 2]), size=size) == []
 
 
 def test_an_empty_pool_serves_nothing():
-    assert select_sequence(pool([]), set(), 12, np.random.default_rng(0)) == []
+    assert serve(pool([])) == []
 
 
 def test_counts_must_align_with_ids():
@@ -52,3 +53,88 @@ def test_counts_must_align_with_ids():
 def test_the_vote_total_sums_the_three_keys_only():
     p = SequencePool.from_counts(["a"], {"agree": [2], "disagree": [3], "neutral": [1], "like_it": [2]})
     assert p.votes.tolist() == [6]
+
+
+def test_scores_are_make_org_smoothed_rates():
+    p = SequencePool.from_counts(["a"], {"agree": [8], "disagree": [1], "neutral": [1], "like_it": [2], "no_way": [1]})
+    rate = {"agree": 8.33 / 11, "disagree": 1.33 / 11, "like_it": 2.01 / 11, "no_way": 1.01 / 11, "other": 0.01 / 11}
+    s = standings(p)
+    top = rate["agree"] + rate["like_it"] + rate["other"] - rate["no_way"] - 3 * rate["other"]
+    assert s["consensus"].score[0] == pytest.approx(top)
+    assert s["controversy"].score[0] == pytest.approx(rate["disagree"] + rate["no_way"])
+    assert s["rejection"].score[0] == pytest.approx(rate["disagree"] + rate["no_way"] + rate["other"] - rate["like_it"] - 3 * rate["other"])
+
+
+def test_uncertainty_shrinks_with_votes():
+    p = split([6, 60, 600], [4, 40, 400])
+    spread = standings(p)["consensus"].spread
+    assert spread[0] > spread[1] > spread[2]
+
+
+def mixed_pool(new_count, tested_count=60, votes=40):
+    """`tested_count` proposals with `votes` votes and spread-out scores, then `new_count` without votes."""
+    agree = np.linspace(5, votes - 5, tested_count).astype(int)
+    return split([*agree, *[0] * new_count], [*(votes - agree), *[0] * new_count])
+
+
+def test_every_sequence_shows_new_proposals_while_some_wait():
+    p = mixed_pool(3)
+    for seed in range(20):
+        assert {"p60", "p61", "p62"} <= set(serve(p, seed=seed))
+
+
+def test_new_proposals_are_served_oldest_first():
+    p = mixed_pool(10)
+    created = [0.0] * 60 + [float(t) for t in (9, 3, 7, 1, 8, 2, 6, 0, 5, 4)]
+    p = SequencePool.from_counts(list(p.ids), p.counts, created_at=created)
+    new = {pid for pid in serve(p, new_share=0.25) if int(pid[1:]) >= 60}  # 3 of 12 slots
+    assert new == {"p67", "p63", "p65"}  # created at 0, 1, 2
+
+
+def test_without_tested_proposals_needing_votes_every_slot_goes_to_new_ones():
+    assert len(serve(pool([0] * 30))) == 12
+
+
+def test_tested_slots_go_to_proposals_near_a_list_threshold():
+    # Thirty proposals 3 points of agreement apart, 100 votes each; p30 and p31 sit at the 10th
+    # place of the consensus list, as do p10 and p20 of the rejection and controversy lists.
+    agree = [*np.linspace(5, 95, 30).astype(int), 64, 65]
+    p = split(agree, [100 - a for a in agree])
+    served = Counter(pid for seed in range(100) for pid in serve(p, size=3, seed=seed))
+    settled = [f"p{i}" for i in (*range(6), 14, 15, *range(24, 30))]  # far from every threshold
+    assert not any(served[pid] for pid in settled)
+    assert min(served[pid] for pid in ("p10", "p20", "p30", "p31")) > max(served[pid] for pid in ("p7", "p17", "p22"))
+
+
+def test_settled_proposals_only_fill_what_nothing_else_can():
+    p = split([990, 10, 500], [10, 990, 500])  # three proposals, lists of one: all settled
+    assert sorted(serve(p, size=3, list_size=1)) == ["p0", "p1", "p2"]
+
+
+def test_one_proposal_per_author_while_the_pool_allows():
+    p = pool([0] * 24, authors=[f"a{i // 2}" for i in range(24)])
+    authors = [int(pid[1:]) // 2 for pid in serve(p)]
+    assert len(set(authors)) == 12
+
+
+def test_a_single_author_still_fills_the_sequence():
+    assert len(serve(pool([0] * 20, authors=["a"] * 20))) == 12
+
+
+def test_themes_are_not_repeated_while_the_pool_allows():
+    themes = [("health",), ("school",), ("transport",)] * 10
+    p = pool([0] * 30, themes=themes)
+    chosen = serve(p, size=3)
+    assert {themes[int(pid[1:])] for pid in chosen} == {("health",), ("school",), ("transport",)}
+
+
+def test_the_same_seed_gives_the_same_sequence():
+    p = mixed_pool(5)
+    assert serve(p, seed=3) == serve(p, seed=3)
+    assert len({tuple(serve(p, seed=s)) for s in range(10)}) > 1
+
+
+def test_the_order_within_a_sequence_is_shuffled():
+    p = mixed_pool(3)
+    positions = {serve(p, seed=s).index("p60") for s in range(30)}
+    assert len(positions) > 3

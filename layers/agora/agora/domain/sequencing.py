@@ -1,37 +1,64 @@
 """Which proposals a participant sees next: a pure, vectorised choice over the sequence pool.
 
-This is the walking-skeleton policy: least-voted first with random tie-breaks, so every
-accepted proposal gathers votes evenly, and a hard retirement cap. The adaptive policy
-replaces `select_sequence` behind the same signature.
+A vote is worth most where it can change what the consultation publishes: which proposals are in
+the top consensus list, the controversy list and the rejection list. So a sequence
+* gives a share of its slots to new proposals (fewer than `min_votes` trusted votes, not yet
+  ranked), oldest first, so each one reaches the lists quickly whatever the pool size;
+* spends the other slots on tested proposals whose place is still open: the closer a proposal's
+  score is to a list's threshold, in posterior standard deviations, the likelier it is drawn;
+* serves settled proposals (far from every threshold) only when nothing else is left, and never
+  one at `retire_at` votes (Make.org's cap);
+* takes at most one proposal per author and avoids repeating a theme while the candidates allow.
+Draws are random so that participants served from the same (possibly minutes-old) pool do not
+all get the same proposals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
+from math import ceil
 
 import numpy as np
 
 from agora.domain.votes import VoteKey
 
 VOTE_KEYS = tuple(k.value for k in VoteKey)
+KEY_SMOOTHING, QUALIFICATION_SMOOTHING = 0.33, 0.01  # Make.org's, for rate = (count + s) / (votes + 1)
+
+# Make.org's scores, as signed sums of smoothed rates; controversy sums minima instead.
+CONSENSUS = {"agree": 1, "like_it": 1, "doable": 1, "no_way": -1, "impossible": -1, "platitude_agree": -1, "platitude_disagree": -1}
+REJECTION = {"disagree": 1, "no_way": 1, "impossible": 1, "like_it": -1, "doable": -1, "platitude_agree": -1, "platitude_disagree": -1}
+CONTROVERSY = (("agree", "disagree"), ("like_it", "no_way"))
 
 
 @dataclass(frozen=True)
 class SequenceSettings:
+    min_votes: int = 10  # trusted votes before a proposal is tested, i.e. ranked in the published lists
     retire_at: int = 1500  # trusted votes after which a proposal is no longer served (Make.org's cap)
+    new_share: float = 0.3  # share of a sequence kept for new proposals while any are waiting
+    list_size: int = 10  # length of each published list whose membership the votes settle
+    margin: float = 0.05  # score gap too small to matter: stops near-ties from absorbing every vote
+    settled_z: float = 2.5  # standard deviations from every threshold beyond which a place is settled
+    focus: float = 2.0
+    window: int = 3  # candidates considered per slot when keeping authors and themes apart
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SequencePool:
-    """Accepted proposals as aligned arrays: ids and trusted counts per vote key and qualification."""
+    """Accepted proposals as aligned arrays: ids and trusted counts per vote key and qualification.
+
+    Immutable, so what does not depend on the participant is computed once per pool (a warm
+    next_proposal keeps one for seconds and serves many sequences from it).
+    """
 
     ids: np.ndarray
     counts: Mapping[str, np.ndarray]
     authors: np.ndarray | None = None
     themes: Sequence[Sequence[str]] | None = None
     created_at: np.ndarray | None = None
+    _openness: dict[SequenceSettings, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_counts(
@@ -61,7 +88,7 @@ class SequencePool:
     def count(self, name: str) -> np.ndarray:
         return self.counts.get(name, np.zeros(len(self), dtype=np.int64))
 
-    @property
+    @cached_property
     def votes(self) -> np.ndarray:
         return sum((self.count(k) for k in VOTE_KEYS), np.zeros(len(self), dtype=np.int64))
 
@@ -73,6 +100,62 @@ class SequencePool:
         index = self._index
         return np.fromiter((index[p] for p in ids if p in index), dtype=np.int64)
 
+    def openness(self, settings: SequenceSettings) -> np.ndarray:
+        """Per proposal, the smallest distance to a published list's threshold, in standard deviations.
+
+        Small means one more vote may move the proposal in or out of a list; `inf` for proposals
+        not yet tested (they are not ranked) and for lists with no more tested proposals than places.
+        """
+        if settings not in self._openness:
+            self._openness[settings] = _openness(self, settings)
+        return self._openness[settings]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One published list's score for every proposal, and that score's posterior standard deviation."""
+
+    score: np.ndarray
+    spread: np.ndarray
+
+
+def standings(pool: SequencePool) -> dict[str, Standing]:
+    """Make.org's consensus (topScore), controversy and rejection scores, with their uncertainty."""
+    n = pool.votes
+    names = dict.fromkeys([*CONSENSUS, *REJECTION, *(k for pair in CONTROVERSY for k in pair)])  # sums in a fixed order
+    rates = {k: np.minimum((pool.count(k) + (KEY_SMOOTHING if k in VOTE_KEYS else QUALIFICATION_SMOOTHING)) / (n + 1), 1.0) for k in names}
+    # Agresti–Coull variance of each rate, as in Make.org's confidence; a sum's adds up.
+    shrunk = {k: (n * r + 2) / (n + 4) for k, r in rates.items()}
+    variances = {k: p * (1 - p) / (n + 4) for k, p in shrunk.items()}
+
+    def signed_sum(weights: Mapping[str, int]) -> Standing:
+        return Standing(sum(w * rates[k] for k, w in weights.items()), np.sqrt(sum(variances[k] for k in weights)))
+
+    def smaller(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+        first = rates[a] <= rates[b]
+        return np.where(first, rates[a], rates[b]), np.where(first, variances[a], variances[b])
+
+    minima = [smaller(a, b) for a, b in CONTROVERSY]
+    return {
+        "consensus": signed_sum(CONSENSUS),
+        "controversy": Standing(sum(m for m, _ in minima), np.sqrt(sum(v for _, v in minima))),
+        "rejection": signed_sum(REJECTION),
+    }
+
+
+def _openness(pool: SequencePool, settings: SequenceSettings) -> np.ndarray:
+    tested = pool.votes >= settings.min_votes
+    k = settings.list_size
+    distance = np.full(len(pool), np.inf)
+    if tested.sum() <= k:
+        return distance
+    for standing in standings(pool).values():
+        ranked = np.partition(standing.score[tested], [-k - 1, -k])
+        threshold = (ranked[-k] + ranked[-k - 1]) / 2
+        distance = np.minimum(distance, (np.abs(standing.score - threshold) + settings.margin) / standing.spread)
+    distance[~tested] = np.inf
+    return distance
+
 
 def select_sequence(
     pool: SequencePool,
@@ -81,17 +164,73 @@ def select_sequence(
     rng: np.random.Generator,
     settings: SequenceSettings = SequenceSettings(),
 ) -> list[str]:
-    """At most `size` distinct ids the participant has not voted on, least-voted first."""
+    """At most `size` distinct ids the participant has not voted on, in random order."""
     if size <= 0 or len(pool) == 0:
         return []
     votes = pool.votes
-    priority = votes + rng.random(len(pool))  # the fraction only breaks ties between equal counts
-    priority[votes >= settings.retire_at] = np.inf
-    priority[pool.positions(exclude)] = np.inf
-    available = int(np.isfinite(priority).sum())
-    take = min(size, available)
-    if take == 0:
-        return []
-    chosen = np.argpartition(priority, take - 1)[:take]
-    chosen = chosen[np.argsort(priority[chosen])]
-    return [str(pool.ids[i]) for i in chosen]
+    servable = votes < settings.retire_at
+    servable[pool.positions(exclude)] = False
+    new = servable & (votes < settings.min_votes)
+    distance = pool.openness(settings)
+    open_ = servable & ~new & (distance < settings.settled_z)
+    settled = servable & ~new & ~open_
+
+    # Exponential race: the smallest key wins, P(first) proportional to the weight 1 / key scale.
+    race = rng.standard_exponential(len(pool))
+    age = pool.created_at if pool.created_at is not None else np.arange(len(pool), dtype=np.float64)
+    new_slots = min(int(new.sum()), max(ceil(settings.new_share * size), size - int(open_.sum())))
+    depth = settings.window * size
+    oldest = _best(new, age, depth)
+    picker = _Diversity(pool)
+    chosen = picker.take(oldest, new_slots)
+    chosen += picker.take(_best(open_, race * distance**settings.focus, depth), size - len(chosen))
+    chosen += picker.take(np.concatenate([oldest, _best(settled, race * distance, depth)]), size - len(chosen))
+    return [str(pool.ids[i]) for i in rng.permutation(chosen)]
+
+
+def _best(mask: np.ndarray, key: np.ndarray, depth: int) -> np.ndarray:
+    """Positions where `mask` holds, smallest `key` first, at most `depth` of them."""
+    candidates = np.flatnonzero(mask)
+    if candidates.size > depth:
+        candidates = candidates[np.argpartition(key[candidates], depth - 1)[:depth]]
+    return candidates[np.argsort(key[candidates], kind="stable")]
+
+
+class _Diversity:
+    """Picks in candidate order, skipping a second proposal by an author or on a theme while it can."""
+
+    def __init__(self, pool: SequencePool) -> None:
+        self.pool = pool
+        self.chosen: set[int] = set()
+        self.authors: set[object] = set()
+        self.themes: set[str] = set()
+
+    def take(self, candidates: np.ndarray, wanted: int) -> list[int]:
+        taken: list[int] = []
+        if wanted <= 0:
+            return taken
+        for strictness in (2, 1, 0):  # new author and new themes; new author; anything
+            for i in self._fitting(candidates, strictness):
+                if len(taken) >= wanted:
+                    return taken
+                taken.append(i)
+                self._add(i)
+        return taken
+
+    def _fitting(self, candidates: np.ndarray, strictness: int) -> Iterator[int]:
+        authors, themes = self.pool.authors, self.pool.themes
+        for i in map(int, candidates):
+            if i in self.chosen:
+                continue
+            if strictness >= 1 and authors is not None and authors[i] in self.authors:
+                continue
+            if strictness == 2 and themes is not None and not self.themes.isdisjoint(themes[i]):
+                continue
+            yield i
+
+    def _add(self, i: int) -> None:
+        self.chosen.add(i)
+        if self.pool.authors is not None:
+            self.authors.add(self.pool.authors[i])
+        if self.pool.themes is not None:
+            self.themes.update(self.pool.themes[i])

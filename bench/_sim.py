@@ -1,0 +1,195 @@
+"""A seeded consultation to measure sequence policies on: latent opinions, arrivals, citizens voting.
+
+Every proposal has latent probabilities for each vote key and, given the key, for each of its
+qualifications, drawn from a mix of kinds (many lukewarm, a few strong consensus, a few
+polarising, some rejected, some that leave people indifferent). Proposals arrive while the
+consultation runs. Each citizen takes one sequence of 12 from the pool as last published and
+votes on all of it by the latent probabilities. The pool is republished every `refresh`
+citizens, so a policy works from counts that are a little stale, as next_proposal does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agora.domain.sequencing import SequencePool, standings
+from agora.domain.votes import QUALIFICATIONS, VoteKey
+
+Policy = Callable[[SequencePool, frozenset[str], int, np.random.Generator], list[str]]
+
+KEYS = tuple(k.value for k in VoteKey)
+QUALIFIED_BY = {q: key.value for key, qs in QUALIFICATIONS.items() for q in qs}
+LISTS = ("consensus", "controversy")  # the published lists whose precision is measured
+# kind: (share, Dirichlet over agree/disagree/neutral, mean P(qualification | its key) for
+# like_it, doable, platitude_agree, no_way, impossible, platitude_disagree)
+KINDS = {
+    "lukewarm": (0.62, (4.5, 2.5, 3.0), (0.12, 0.15, 0.15, 0.12, 0.12, 0.05)),
+    "consensus": (0.08, (12.0, 1.5, 2.5), (0.35, 0.25, 0.05, 0.10, 0.10, 0.05)),
+    "polarising": (0.10, (8.0, 8.0, 1.5), (0.40, 0.15, 0.05, 0.40, 0.15, 0.05)),
+    "rejected": (0.15, (2.0, 10.0, 3.0), (0.10, 0.05, 0.10, 0.35, 0.25, 0.05)),
+    "indifferent": (0.05, (2.5, 2.0, 5.5), (0.05, 0.05, 0.20, 0.05, 0.05, 0.20)),
+}
+SCORED_QUALIFICATIONS = ("like_it", "doable", "platitude_agree", "no_way", "impossible", "platitude_disagree")
+TESTED_AT = 10  # votes before a proposal is published in the lists (Make.org's "tested")
+TOP = 10
+
+
+@dataclass(frozen=True)
+class World:
+    probability: dict[str, np.ndarray]  # P(key) per vote key; P(qualification | its key) per qualification
+    arrival: np.ndarray  # the citizen number from which the proposal is in the pool
+    authors: np.ndarray
+    themes: list[tuple[str, ...]]
+    truth: dict[str, np.ndarray] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The true scores are what the published ones converge to with unlimited votes.
+        p = self.probability
+        rates = {q: p[q] * p[k] for q, k in QUALIFIED_BY.items()} | {k: p[k] for k in KEYS}
+        limit = SequencePool.from_counts(range(len(self)), {k: np.round(r * 1e9) for k, r in rates.items()})
+        object.__setattr__(self, "truth", {name: s.score for name, s in standings(limit).items()})
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+
+def world(proposals: int, arrivals_until: int, rng: np.random.Generator, themes: int = 8) -> World:
+    """Half the proposals open the consultation; the rest arrive uniformly until `arrivals_until`."""
+    names = list(KINDS)
+    kind = rng.choice(len(names), size=proposals, p=[KINDS[k][0] for k in names])
+    keys = np.empty((proposals, 3))
+    qualified = np.empty((proposals, len(SCORED_QUALIFICATIONS)))
+    for j, name in enumerate(names):
+        _, alpha, means = KINDS[name]
+        rows = kind == j
+        keys[rows] = rng.dirichlet(alpha, size=int(rows.sum()))
+        qualified[rows] = rng.beta(10 * np.array(means), 10 * (1 - np.array(means)), size=(int(rows.sum()), len(means)))
+    probability = {k: keys[:, i] for i, k in enumerate(KEYS)}
+    probability.update({q: qualified[:, i] for i, q in enumerate(SCORED_QUALIFICATIONS)})
+    probability.update({q: rng.beta(2, 8, size=proposals) for q in QUALIFICATIONS[VoteKey.NEUTRAL]})
+    arrival = np.where(np.arange(proposals) < proposals // 2, 0, rng.integers(0, arrivals_until, size=proposals))
+    # One proposal in ten comes from one of five prolific authors, the rest from occasional ones.
+    prolific = rng.random(proposals) < 0.1
+    authors = np.where(prolific, np.char.add("prolific", rng.integers(0, 5, proposals).astype(str)), np.arange(proposals).astype(str))
+    labels = [f"t{i}" for i in range(themes)]
+    return World(
+        probability=probability,
+        arrival=np.sort(arrival),
+        authors=authors.astype(object),
+        themes=[tuple(rng.choice(labels, size=rng.integers(1, 3), replace=False)) for _ in range(proposals)],
+    )
+
+
+@dataclass
+class Trace:
+    votes: list[int] = field(default_factory=list)  # cumulative votes at each republication
+    precision: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in LISTS})
+    delays: list[float] = field(default_factory=list)  # votes from arrival to TESTED_AT, per late proposal
+    all_tested_at: float = np.inf  # votes when every proposal (all arrived) had TESTED_AT votes
+    starved: int = 0  # proposals still below TESTED_AT at the end
+    kendall_tau: float = np.nan  # published vs true consensus order, over all proposals, at the end
+
+    def votes_to_precision(self, name: str, goal: float = 0.9) -> float:
+        """Votes from which the list's precision@10 never again fell below `goal` (inf if it ended below)."""
+        below = [i for i, p in enumerate(self.precision[name]) if p < goal]
+        if not below:
+            return float(self.votes[0])
+        last = below[-1]
+        return float(self.votes[last + 1]) if last + 1 < len(self.votes) else np.inf
+
+
+def published(pool: SequencePool) -> dict[str, np.ndarray]:
+    """Each list's score, with untested proposals below every tested one (they are not published)."""
+    untested = pool.votes < TESTED_AT
+    return {name: np.where(untested, -np.inf, s.score) for name, s in standings(pool).items()}
+
+
+def simulate(w: World, policy: Policy, citizens: int, refresh: int, seed: int, size: int = 12) -> Trace:
+    rng = np.random.default_rng(seed)
+    n = len(w)
+    ids = np.array([f"p{i}" for i in range(n)], dtype=object)
+    counts = {name: np.zeros(n, dtype=np.int64) for name in w.probability}
+    reached = np.full(n, np.inf)
+    trace, total = Trace(), 0
+    for start in range(0, citizens, refresh):
+        here = np.flatnonzero(w.arrival <= start)
+        pool = SequencePool.from_counts(
+            ids[here],
+            {k: c[here] for k, c in counts.items()},
+            authors=w.authors[here],
+            themes=[w.themes[i] for i in here],
+            created_at=w.arrival[here].astype(np.float64),
+        )
+        served = np.concatenate(
+            [_positions(policy(pool, frozenset(), size, rng)) for _ in range(min(refresh, citizens - start))]
+        )
+        _vote(w, served, counts, rng)
+        total += served.size
+        votes = sum(counts[k] for k in KEYS)
+        reached[(votes >= TESTED_AT) & np.isinf(reached)] = total
+        if np.isinf(trace.all_tested_at) and (w.arrival <= start).all() and (votes >= TESTED_AT).all():
+            trace.all_tested_at = total
+        _checkpoint(trace, w, here, counts, total)
+    arrived_late = w.arrival > 0
+    trace.delays = (reached[arrived_late] - _votes_at_arrival(trace, w, refresh)[arrived_late]).tolist()
+    trace.starved = int(np.isinf(reached).sum())
+    final = published(SequencePool.from_counts(ids, counts))["consensus"]
+    trace.kendall_tau = kendall_tau(final, w.truth["consensus"])
+    return trace
+
+
+def _positions(ids: list[str]) -> np.ndarray:
+    return np.fromiter((int(pid[1:]) for pid in ids), dtype=np.int64, count=len(ids))  # ids are "p<position>"
+
+
+def _vote(w: World, served: np.ndarray, counts: dict[str, np.ndarray], rng: np.random.Generator) -> None:
+    n = len(w)
+    u = rng.random(served.size)
+    agree, disagree = w.probability["agree"][served], w.probability["disagree"][served]
+    key = np.where(u < agree, 0, np.where(u < agree + disagree, 1, 2))
+    for i, k in enumerate(KEYS):
+        counts[k] += np.bincount(served[key == i], minlength=n)
+    for q, k in QUALIFIED_BY.items():
+        chosen = (key == KEYS.index(k)) & (rng.random(served.size) < w.probability[q][served])
+        counts[q] += np.bincount(served[chosen], minlength=n)
+
+
+def counts_after(w: World, votes: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Counts per key and qualification once each proposal has had `votes` votes."""
+    keys = rng.multinomial(votes, np.stack([w.probability[k] for k in KEYS], axis=1))
+    counts = {k: keys[:, i] for i, k in enumerate(KEYS)}
+    return counts | {q: rng.binomial(counts[k], w.probability[q]) for q, k in QUALIFIED_BY.items()}
+
+
+def _checkpoint(trace: Trace, w: World, here: np.ndarray, counts: dict[str, np.ndarray], total: int) -> None:
+    trace.votes.append(total)
+    scores = published(SequencePool.from_counts(here, {k: c[here] for k, c in counts.items()}))
+    for name in LISTS:
+        shown = set(here[_top(scores[name], TOP)].tolist()) if np.isfinite(scores[name]).any() else set()
+        truly = set(here[_top(w.truth[name][here], TOP)].tolist())
+        trace.precision[name].append(len(shown & truly) / TOP)
+
+
+def _top(score: np.ndarray, k: int) -> np.ndarray:
+    finite = np.flatnonzero(np.isfinite(score))
+    if finite.size <= k:
+        return finite
+    return finite[np.argpartition(-score[finite], k - 1)[:k]]
+
+
+def _votes_at_arrival(trace: Trace, w: World, refresh: int) -> np.ndarray:
+    # Republication j happens before citizen j * refresh; votes[j - 1] were cast before it.
+    before = np.concatenate([[0], trace.votes])
+    return before[np.ceil(w.arrival / refresh).astype(int)].astype(np.float64)
+
+
+def kendall_tau(a: np.ndarray, b: np.ndarray) -> float:
+    """Kendall's tau-a between two orders (ties count as neither concordant nor discordant)."""
+    n = len(a)
+    if n < 2:
+        return np.nan
+    agreement = np.sign(a[:, None] - a[None, :]) * np.sign(b[:, None] - b[None, :])
+    return float(np.nansum(agreement) / (n * (n - 1)))  # -inf against -inf (both unpublished) is a tie
