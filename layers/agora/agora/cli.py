@@ -63,6 +63,38 @@ def openapi(_: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    """Download the latest snapshot's files, each checked against the manifest's checksum."""
+    import hashlib
+
+    import requests
+
+    if args.stack:
+        import boto3
+
+        outputs = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]["Outputs"]
+        bucket = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "BucketName")
+        s3 = boto3.client("s3")
+        manifest = json.loads(s3.get_object(Bucket=bucket, Key="results/manifest.json")["Body"].read())
+        urls = {
+            f["name"]: s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": manifest["folder"] + f["name"]}, ExpiresIn=600)
+            for f in manifest["files"]
+        }
+    else:
+        manifest = requests.get(args.base_url.rstrip("/") + "/results", timeout=30).json()
+        urls = {f["name"]: f["url"] for f in manifest["files"]}
+    folder = args.out / manifest["folder"].rstrip("/").rsplit("/", 1)[-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in manifest["files"]:
+        body = requests.get(urls[f["name"]], timeout=120).content
+        if hashlib.sha256(body).hexdigest() != f["sha256"]:
+            print(f"{f['name']}: checksum mismatch, not saved", file=sys.stderr)
+            return 1
+        (folder / f["name"]).write_bytes(body)
+    print(f"{len(manifest['files'])} files of the snapshot of {manifest['generated_at']} in {folder}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="agora", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -83,6 +115,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(run=simulate)
+
+    p = commands.add_parser("export", help="download the latest result files listed in the manifest")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--base-url", help="the consultation's API, e.g. http://127.0.0.1:8000")
+    source.add_argument("--stack", help="the consultation's CloudFormation stack (AWS credentials from the environment)")
+    p.add_argument("--out", type=Path, default=Path("results"), help="folder for the files (default: ./results/<timestamp>/)")
+    p.set_defaults(run=export)
 
     p = commands.add_parser("openapi", help="print the OpenAPI description generated from the handlers")
     p.set_defaults(run=openapi)
