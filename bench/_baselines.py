@@ -6,7 +6,7 @@ from math import ceil
 
 import numpy as np
 
-from agora.domain.sequencing import CONSENSUS, CONTROVERSY, SequencePool
+from agora.domain.sequencing import CONSENSUS, CONTROVERSY, VOTE_KEYS, SequencePool
 
 SIZE_CAP = 1500  # Make.org retires a proposal at 1,500 sequence votes; the walking skeleton does too
 NEW_BELOW = 10  # Make.org's "new": fewer than 10 sequence votes
@@ -74,12 +74,10 @@ def _thompson(pool: SequencePool, tested: np.ndarray, rng: np.random.Generator) 
     """Tested positions whose sampled zone is consensus (by sampled topScore) and controversy (by sampled controversy)."""
     where = np.flatnonzero(tested)
     n = pool.votes[where]
-    names = dict.fromkeys(("neutral", *CONSENSUS, *(k for pair in CONTROVERSY for k in pair)))  # a fixed draw order
-    sample = {}
-    for name in names:
-        k = pool.count(name)[where]
-        s = 0.33 if name in ("agree", "disagree", "neutral") else 0.01
-        sample[name] = rng.beta(k + s, np.maximum(n - k, 0) + 1)
+    names = tuple(dict.fromkeys(("neutral", *CONSENSUS, *(k for pair in CONTROVERSY for k in pair))))
+    successes = np.stack([pool.count(name)[where] for name in names])
+    smoothing = np.array([[0.33 if name in VOTE_KEYS else 0.01] for name in names])
+    sample = dict(zip(names, rng.beta(successes + smoothing, np.maximum(n - successes, 0) + 1), strict=True))
     agree, disagree, neutral = sample["agree"], sample["disagree"], sample["neutral"]
     top = sum(w * sample[k] for k, w in CONSENSUS.items())
     controversy = sum(np.minimum(sample[a], sample[b]) for a, b in CONTROVERSY)

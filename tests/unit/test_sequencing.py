@@ -2,8 +2,11 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
+from agora.config import SequenceConfig
 from agora.domain.sequencing import SequencePool, SequenceSettings, select_sequence, standings
+from agora.services.sequence import settings_for
 
 
 def pool(votes, authors=None, themes=None, created_at=None):
@@ -138,3 +141,11 @@ def test_the_order_within_a_sequence_is_shuffled():
     p = mixed_pool(3)
     positions = {serve(p, seed=s).index("p60") for s in range(30)}
     assert len(positions) > 3
+
+
+def test_the_consultation_chooses_exposure_and_retirement():
+    chosen = settings_for(SequenceConfig(min_votes=5, retire_at=800, new_share=0.5))
+    assert (chosen.min_votes, chosen.retire_at, chosen.new_share) == (5, 800, 0.5)
+    assert settings_for(SequenceConfig()) == SequenceSettings()
+    with pytest.raises(ValidationError, match="retire_at"):
+        SequenceConfig(min_votes=10, retire_at=10)

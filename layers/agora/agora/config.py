@@ -56,6 +56,15 @@ class SequenceConfig(Strict):
     size: int = Field(12, ge=1, le=50)
     pool_refresh_seconds: float = Field(5.0, gt=0)
     proof_ttl_seconds: int = Field(86_400, ge=60)
+    min_votes: int = Field(10, ge=1, description="Trusted votes a new proposal is exposed for before it is ranked.")
+    retire_at: int = Field(1500, ge=1, description="Trusted votes after which a proposal is no longer served.")
+    new_share: float = Field(0.3, ge=0, le=1, description="Share of a sequence kept for new proposals while any wait.")
+
+    @model_validator(mode="after")
+    def _exposure_before_retirement(self) -> SequenceConfig:
+        if self.retire_at <= self.min_votes:
+            raise ValueError("retire_at must exceed min_votes")
+        return self
 
 
 class VoteLimits(Strict):

@@ -94,7 +94,7 @@ class SequencePool:
 
     @cached_property
     def _index(self) -> dict[str, int]:
-        return {pid: i for i, pid in enumerate(self.ids)}
+        return dict(zip(self.ids.tolist(), range(len(self.ids))))
 
     def positions(self, ids: set[str] | frozenset[str]) -> np.ndarray:
         index = self._index

@@ -11,8 +11,14 @@ import numpy as np
 from agora.adapters.bucket import CachedObject
 from agora.adapters.pool import PublishedPool
 from agora.adapters.votes import VoteStore
+from agora.config import SequenceConfig
 from agora.domain.identity import Signer
 from agora.domain.sequencing import SequenceSettings, select_sequence
+
+
+def settings_for(sequence: SequenceConfig) -> SequenceSettings:
+    """The consultation's choices of exposure and retirement; the rest of the policy is agora's."""
+    return SequenceSettings(min_votes=sequence.min_votes, retire_at=sequence.retire_at, new_share=sequence.new_share)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from agora.services.moderation import ModerationService
 from agora.services.participants import ParticipantService
 from agora.services.proposals import ProposalService
 from agora.services.scoring import ScoringService
-from agora.services.sequence import SequenceService
+from agora.services.sequence import SequenceService, settings_for
 from agora.services.similar import SimilarityService
 from agora.services.snapshot import SnapshotService
 from agora.services.themes import ThemeService
@@ -114,7 +114,7 @@ def voting() -> VotingService:
 
 @cache
 def sequence() -> SequenceService:
-    return SequenceService(votes(), pool(), signer())
+    return SequenceService(votes(), pool(), signer(), settings_for(config.current().sequence))
 
 
 @cache
