@@ -191,5 +191,6 @@ def kendall_tau(a: np.ndarray, b: np.ndarray) -> float:
     n = len(a)
     if n < 2:
         return np.nan
-    agreement = np.sign(a[:, None] - a[None, :]) * np.sign(b[:, None] - b[None, :])
-    return float(np.nansum(agreement) / (n * (n - 1)))  # -inf against -inf (both unpublished) is a tie
+    with np.errstate(invalid="ignore"):  # -inf against -inf (both unpublished) is a tie: NaN, left out of the sum
+        agreement = np.sign(a[:, None] - a[None, :]) * np.sign(b[:, None] - b[None, :])
+    return float(np.nansum(agreement) / (n * (n - 1)))

@@ -40,7 +40,7 @@ class Scale:
     timing_sizes: tuple[int, ...]
 
 
-FULL = Scale(proposals=300, citizens=24_000, refresh=10, seeds=tuple(range(1, 17)), timing_sizes=(1_000, 30_000))
+FULL = Scale(proposals=300, citizens=24_000, refresh=10, seeds=tuple(range(1, 13)), timing_sizes=(1_000, 30_000))
 QUICK = Scale(proposals=40, citizens=300, refresh=5, seeds=(1, 2), timing_sizes=(200,))
 
 

@@ -86,12 +86,20 @@ def test_every_sequence_shows_new_proposals_while_some_wait():
         assert {"p60", "p61", "p62"} <= set(serve(p, seed=seed))
 
 
-def test_new_proposals_are_served_oldest_first():
-    p = mixed_pool(10)
-    created = [0.0] * 60 + [float(t) for t in (9, 3, 7, 1, 8, 2, 6, 0, 5, 4)]
-    p = SequencePool.from_counts(list(p.ids), p.counts, created_at=created)
-    new = {pid for pid in serve(p, new_share=0.25) if int(pid[1:]) >= 60}  # 3 of 12 slots
-    assert new == {"p67", "p63", "p65"}  # created at 0, 1, 2
+def test_new_proposals_are_drawn_by_the_votes_they_lack():
+    tested = mixed_pool(0)
+    # Five new proposals without votes, five with 9 of their 10: more of them than new slots.
+    p = split([*tested.count("agree"), *[0] * 5, *[9] * 5], [*tested.count("disagree"), *[0] * 10])
+    served = Counter(pid for seed in range(200) for pid in serve(p, seed=seed) if int(pid[1:]) >= 60)
+    lacking_ten = sum(served[f"p{i}"] for i in range(60, 65))
+    lacking_one = [served[f"p{i}"] for i in range(65, 70)]
+    assert lacking_ten > 3 * sum(lacking_one) and min(lacking_one) > 0
+
+
+def test_participants_served_from_one_pool_spread_over_the_waiting_proposals():
+    p = mixed_pool(40)
+    served = {pid for seed in range(100) for pid in serve(p, seed=seed)}
+    assert {f"p{i}" for i in range(60, 100)} <= served
 
 
 def test_without_tested_proposals_needing_votes_every_slot_goes_to_new_ones():
@@ -103,8 +111,8 @@ def test_tested_slots_go_to_proposals_near_a_list_threshold():
     # place of the consensus list, as do p10 and p20 of the rejection and controversy lists.
     agree = [*np.linspace(5, 95, 30).astype(int), 64, 65]
     p = split(agree, [100 - a for a in agree])
-    served = Counter(pid for seed in range(100) for pid in serve(p, size=3, seed=seed))
-    settled = [f"p{i}" for i in (*range(6), 14, 15, *range(24, 30))]  # far from every threshold
+    served = Counter(pid for seed in range(100) for pid in serve(p, size=3, seed=seed, margin=0.05, settled_z=2.5))
+    settled = [f"p{i}" for i in (*range(6), 14, 15, *range(24, 30))]  # 2.5 standard deviations from every threshold
     assert not any(served[pid] for pid in settled)
     assert min(served[pid] for pid in ("p10", "p20", "p30", "p31")) > max(served[pid] for pid in ("p7", "p17", "p22"))
 
