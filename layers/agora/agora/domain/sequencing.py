@@ -214,8 +214,6 @@ class _Diversity:
 
     def take(self, candidates: np.ndarray, wanted: int) -> list[int]:
         taken: list[int] = []
-        if wanted <= 0:
-            return taken
         for strictness in (2, 1, 0):  # new author and new themes; new author; anything
             for i in self._fitting(candidates, strictness):
                 if len(taken) >= wanted:
