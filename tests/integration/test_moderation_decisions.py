@@ -4,6 +4,7 @@ duplicates linked to their original, themes and groups."""
 import pytest
 
 from agora import config
+from agora.domain.similarity import DUPLICATE
 from agora.services import wiring
 from agora.services.moderation import ModerationService
 
@@ -135,7 +136,7 @@ def test_the_queue_shows_likely_duplicates_and_suggests_themes(api, author):
     assert set(found) == {original, second}
     assert found[original]["status"] == "accepted" and found[second]["status"] == "pending"
     assert found[second]["text"]  # moderators see pending texts
-    assert all(0.5 <= d["score"] <= 1 for d in item["duplicates"])
+    assert all(DUPLICATE <= d["score"] <= 1 for d in item["duplicates"])
     assert item["suggested_themes"] and item["suggested_themes"][0]["theme"] == "eau"
     # one action refuses it and links it to the original
     assert act(api, first, "refuse", {"reason": "already_exists", "duplicate_of": original}).status == 200

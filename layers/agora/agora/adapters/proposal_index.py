@@ -13,7 +13,8 @@ from functools import cached_property
 
 from agora.adapters.items import status_sort_key
 from agora.domain.proposals import Indexed, Proposal, Status
-from agora.domain.similarity import TextIndex, padded, words
+from agora.domain.similarity import TextIndex
+from agora.domain.text import padded, words
 
 INDEXED = (Status.ACCEPTED, Status.PENDING, Status.POSTPONED)
 

@@ -23,7 +23,7 @@ def find(
     so "velo" finds "vélos") and the theme if one is asked, newest first from just below `before`;
     and the key to continue from when more may follow.
 
-    `keys` sort the proposals oldest first; `texts` are their words as `similarity.padded` joins
+    `keys` sort the proposals oldest first; `texts` are their words as `text.padded` joins
     them. A cursor is a key, not an offset, so pages stay right while proposals are added.
     """
     found: list[int] = []
@@ -41,6 +41,9 @@ def cursor(key: str) -> str:
 
 def key_of(cursor_text: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor_text + "=" * (-len(cursor_text) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError) as e:
-        raise InvalidInput("invalid_cursor", "The cursor is not one this API gave out.", {"field": "cursor"}) from e
+        key = base64.b64decode(cursor_text + "=" * (-len(cursor_text) % 4), altchars=b"-_", validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        key = ""
+    if not key:
+        raise InvalidInput("invalid_cursor", "The cursor is not one this API gave out.", {"field": "cursor"})
+    return key

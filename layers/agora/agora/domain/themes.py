@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.domain.errors import InvalidInput
-from agora.domain.similarity import words
+from agora.domain.text import words
 
 # Function words of the languages we serve: they would name every group ("les", "dans", "the").
 STOP_WORDS = frozenset(

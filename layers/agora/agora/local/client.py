@@ -67,3 +67,6 @@ class Moderator:
 
     def refuse(self, proposal_id: str, reason: str) -> dict[str, Any]:
         return self._call("POST", f"/moderation/proposals/{proposal_id}/refuse", json={"reason": reason})
+
+    def create_theme(self, name: str) -> dict[str, Any]:
+        return self._call("POST", "/moderation/themes", json={"name": name})

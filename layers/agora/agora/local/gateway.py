@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from agora import contract
+from agora.domain.identity import looks_like_token
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 FILES_PREFIX = "/files/"
@@ -45,6 +46,11 @@ def match(method: str, path: str) -> tuple[contract.Route, dict[str, str]] | tup
         else:
             return route, params
     return None, None
+
+
+def _bearer(headers: dict[str, list[str]]) -> str:
+    scheme, _, value = next(iter(headers.get("Authorization", [])), "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
 
 
 def proxy_event(
@@ -112,12 +118,19 @@ class Gateway:
 
     def authorize(self, headers: dict[str, list[str]]) -> dict[str, str] | None:
         """The Cognito authorizer's job: admit the local key, name the moderator (X-Moderator-Name)."""
-        value = next(iter(headers.get("Authorization", [])), "")
-        scheme, _, key = value.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), self.moderator_key):
+        key = _bearer(headers)
+        if not key or not hmac.compare_digest(key, self.moderator_key):
             return None
         name = next(iter(headers.get("X-Moderator-Name", [])), "moderator")
         return {"sub": f"local-{name}", "cognito:username": name}
+
+    @staticmethod
+    def refusal(headers: dict[str, list[str]]) -> tuple[HTTPStatus, str, str]:
+        """Why a moderator route turns a caller away: a citizen is known but not allowed (403);
+        anyone else has no valid credentials (401)."""
+        if looks_like_token(_bearer(headers)):
+            return HTTPStatus.FORBIDDEN, "not_a_moderator", "This route is for moderators; a participant token does not open it."
+        return HTTPStatus.UNAUTHORIZED, "unauthorized", "Moderator credentials are missing or wrong."
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         gateway = self
@@ -159,7 +172,7 @@ class Gateway:
                 if route.auth is contract.Auth.MODERATOR:
                     claims = gateway.authorize(headers)
                     if claims is None:
-                        return self._error(HTTPStatus.UNAUTHORIZED, "unauthorized", "Moderator credentials are missing or wrong.")
+                        return self._error(*gateway.refusal(headers))
                 event = proxy_event(route, params, self.command, self.path, headers, body, self.client_address[0], claims)
                 result = gateway.invoke(route.function.value, event)
                 out = dict(result.get("headers") or {})

@@ -51,10 +51,11 @@ def seed(stack: EmbeddedStack, voters: int = 120) -> Report:
     for i, (text, reason) in enumerate(REFUSED):
         refusals[authors[i].propose(text, "fr")["id"]] = reason
     moderator = Moderator(api, stack.moderator_key, "demo")
+    theme_ids = {name: moderator.create_theme(name.capitalize())["id"] for name in sorted({t for _, ts in PROPOSALS for t in ts})}
     while batch := moderator.queue(limit=20):
         for item in batch:
             if item["id"] in themes:
-                moderator.accept(item["id"], themes[item["id"]])
+                moderator.accept(item["id"], [theme_ids[name] for name in themes[item["id"]]])
             else:
                 moderator.refuse(item["id"], refusals[item["id"]])
     for text in PENDING:

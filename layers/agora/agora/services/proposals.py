@@ -5,18 +5,21 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from agora.adapters.bucket import CachedObject
 from agora.adapters.content import ContentStore
-from agora.adapters.proposal_index import EMPTY, ProposalIndex
 from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain import search
 from agora.domain.errors import NotFound, Unavailable
 from agora.domain.opening import check_open
 from agora.domain.proposals import Indexed, Proposal, validate_text, visible_to
-from agora.domain.similarity import words
 from agora.domain.submissions import admit
+from agora.domain.text import words
+
+if TYPE_CHECKING:  # its vectors need numpy, which submitting a proposal should not wait for
+    from agora.adapters.proposal_index import ProposalIndex
 
 # Concurrent submissions by one participant each re-read the caps; past this many clashes, back off.
 ATTEMPTS = 5
@@ -66,7 +69,10 @@ class ProposalService:
 
     def search(self, q: str, theme: str | None, cursor: str | None, limit: int) -> tuple[list[Indexed], str | None]:
         """Accepted proposals with every word of `q` and the theme, newest first, as of the last snapshot."""
-        entries, keys, texts, themes = (self.index.get() or EMPTY).accepted
+        index = self.index.get()
+        if index is None:
+            return [], None
+        entries, keys, texts, themes = index.accepted
         wanted = words(q, self.consultation.proposals.prefix.values())
         before = search.key_of(cursor) if cursor else None
         found, last = search.find(keys, texts, themes, wanted, theme, before, limit)

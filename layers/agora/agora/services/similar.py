@@ -12,7 +12,8 @@ from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain.errors import NotFound
 from agora.domain.proposals import Indexed, Proposal, Status, visible_to
-from agora.domain.similarity import DUPLICATE, RELATED, words
+from agora.domain.similarity import DUPLICATE, RELATED
+from agora.domain.text import words
 from agora.domain.themes import suggest
 
 # The index may lack proposals submitted shortly before it was published (the status index is

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from agora.adapters.bucket import CachedObject
-from agora.adapters.proposal_index import EMPTY, ProposalIndex
+from agora.adapters.proposal_index import ProposalIndex
 from agora.adapters.themes import ThemeStore
 from agora.domain.errors import Conflict
 from agora.domain.proposals import Indexed
@@ -33,7 +33,9 @@ class ThemeService:
 
     def groups(self, k: int) -> list[tuple[Cluster, list[Indexed]]]:
         """Accepted proposals (as of the last snapshot) in up to `k` groups, largest first."""
-        index = self.index.get() or EMPTY
+        index = self.index.get()
+        if index is None:
+            return []
         entries = index.accepted[0]
         clusters = group([index.words[index.rows[e.id]] for e in entries], k)
         return [(cl, [entries[r] for r in cl.rows]) for cl in clusters]
