@@ -9,7 +9,7 @@ from agora.domain.errors import RateLimited
 from agora.services import wiring
 from agora.services.proposals import ProposalService
 from tests.conftest import DEMO
-from tests.integration.conftest import reset_process_caches
+from agora.local.inprocess import reset_process_caches
 
 RIVER = "Il faut protéger les rivières de Bretagne"
 

@@ -10,7 +10,7 @@ from agora.domain.participants import Participant
 from agora.domain.tallies import recount
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.services import wiring
-from tests.integration.conftest import REGION
+from agora.local.inprocess import REGION
 
 
 def stream_records(env):

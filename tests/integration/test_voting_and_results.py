@@ -10,13 +10,7 @@ TEXTS = [f"Il faut rénover l'école numéro {i}" for i in range(5)]
 
 
 def published(api, n=3):
-    """n accepted proposals, published in the sequence pool by a snapshot."""
-    author = api.participant()
-    ids = [api.propose(author, t) for t in TEXTS[:n]]
-    for proposal_id in ids:
-        api.accept(proposal_id)
-    api.snapshot()
-    return ids
+    return api.published(n)
 
 
 def vote_items(env):

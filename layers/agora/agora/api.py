@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agora.domain.proposals import Decision, Indexed, Proposal, Status
-from agora.domain.themes import Theme
 from agora.domain.votes import Trust, Vote, VoteKey
+
+if TYPE_CHECKING:
+    from agora.domain.themes import Theme  # numpy: kept off the vote and propose cold starts
 
 ID_PATTERN = r"^[0-9a-f]{32}$"
 

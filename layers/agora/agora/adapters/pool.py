@@ -6,8 +6,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from agora.domain.proposals import Proposal
-from agora.domain.sequencing import SequencePool
+
+if TYPE_CHECKING:
+    from agora.domain.sequencing import SequencePool
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,13 @@ def encode(proposals: list[Proposal], counts: Mapping[str, Mapping[str, int]], n
     ).encode()
 
 
+def accepted_ids(body: bytes) -> frozenset[str]:
+    return frozenset(json.loads(body)["ids"])
+
+
 def decode(body: bytes) -> PublishedPool:
+    from agora.domain.sequencing import SequencePool  # numpy: only where sequences are chosen
+
     data = json.loads(body)
     ids = data["ids"]
     return PublishedPool(

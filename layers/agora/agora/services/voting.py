@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 
 from agora.adapters.bucket import CachedObject
-from agora.adapters.pool import PublishedPool
 from agora.adapters.votes import VoteStore
 from agora.config import Consultation
 from agora.domain.errors import Conflict, RateLimited
@@ -22,11 +21,11 @@ class VotingService:
         self,
         consultation: Consultation,
         votes: VoteStore,
-        pool: CachedObject[PublishedPool],
+        votable: CachedObject[frozenset[str]],
         signer: Signer,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.consultation, self.votes, self.pool, self.signer, self.clock = consultation, votes, pool, signer, clock
+        self.consultation, self.votes, self.votable, self.signer, self.clock = consultation, votes, votable, signer, clock
         limits = consultation.votes
         self.per_participant = SlidingWindow(limits.per_participant_per_minute, 60)
         self.per_source = SlidingWindow(limits.per_source_per_minute, 60)
@@ -92,8 +91,8 @@ class VotingService:
 
     def _check_votable(self, proposal_id: str) -> None:
         # The published pool lists exactly the accepted proposals: checking it costs no database read.
-        published = self.pool.get()
-        if published is None or proposal_id not in published.texts:
+        accepted = self.votable.get()
+        if accepted is None or proposal_id not in accepted:
             raise Conflict(
                 "proposal_not_votable",
                 f"Proposal {proposal_id} is not open to votes (unknown, not accepted, or not yet published).",

@@ -1,127 +1,174 @@
-"""Services built from the environment, once per process (a Lambda container or the embedded stack)."""
+"""Services built from the environment, once per process (a Lambda container or the embedded stack).
+
+Each builder imports what it needs when first called: a function's cold start pays only for its
+own services (numpy, for instance, never loads on the propose and vote paths).
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agora import config, contract
-from agora.adapters.bucket import Bucket, CachedObject
-from agora.adapters.content import ContentStore
-from agora.adapters.pool import PublishedPool, decode
-from agora.adapters.proposal_index import ProposalIndex
-from agora.adapters.proposal_index import decode as decode_index
-from agora.adapters.proposals import ProposalStore
-from agora.adapters.secrets import signing_secret
-from agora.adapters.tallies import TallyStore
-from agora.adapters.votes import VoteStore
-from agora.adapters.themes import ThemeStore
-from agora.domain.identity import Signer
-from agora.services.consultation import ConsultationService, parse_json
-from agora.services.moderation import ModerationService
-from agora.services.participants import ParticipantService
-from agora.services.proposals import ProposalService
-from agora.services.scoring import ScoringService
-from agora.services.sequence import SequenceService, settings_for
-from agora.services.similar import SimilarityService
-from agora.services.snapshot import SnapshotService
-from agora.services.themes import ThemeService
-from agora.services.voting import VotingService
+
+if TYPE_CHECKING:
+    from agora.adapters.bucket import Bucket, CachedObject
+    from agora.adapters.content import ContentStore
+    from agora.adapters.pool import PublishedPool
+    from agora.adapters.proposal_index import ProposalIndex
+    from agora.adapters.proposals import ProposalStore
+    from agora.adapters.votes import VoteStore
+    from agora.domain.identity import Signer
+    from agora.services.consultation import ConsultationService
+    from agora.services.moderation import ModerationService
+    from agora.services.participants import ParticipantService
+    from agora.services.proposals import ProposalService
+    from agora.services.scoring import ScoringService
+    from agora.services.sequence import SequenceService
+    from agora.services.similar import SimilarityService
+    from agora.services.snapshot import SnapshotService
+    from agora.services.themes import ThemeService
+    from agora.services.voting import VotingService
+
+
+def _cached(key: str, parse: Any) -> CachedObject[Any]:
+    from agora.adapters.bucket import CachedObject
+
+    return CachedObject(bucket(), key, parse, config.current().sequence.pool_refresh_seconds, time.time)
 
 
 @cache
 def content() -> ContentStore:
+    from agora.adapters.content import ContentStore
+
     return ContentStore.from_env()
 
 
 @cache
 def bucket() -> Bucket:
+    from agora.adapters.bucket import Bucket
+
     return Bucket.from_env()
 
 
 @cache
 def signer() -> Signer:
+    from agora.adapters.secrets import signing_secret
+    from agora.domain.identity import Signer
+
     k = config.current()
     return Signer(signing_secret(), k.participant_token_ttl_seconds, k.sequence.proof_ttl_seconds)
 
 
 @cache
 def pool() -> CachedObject[PublishedPool]:
-    return CachedObject(bucket(), contract.POOL_KEY, decode, config.current().sequence.pool_refresh_seconds, time.time)
+    from agora.adapters.pool import decode
+
+    return _cached(contract.POOL_KEY, decode)
 
 
-def _cached_json(key: str) -> CachedObject[dict[str, Any]]:
-    return CachedObject(bucket(), key, parse_json, config.current().sequence.pool_refresh_seconds, time.time)
+@cache
+def votable() -> CachedObject[frozenset[str]]:
+    """The accepted proposals' ids, read from the pool file without building the numpy pool."""
+    from agora.adapters.pool import accepted_ids
+
+    return _cached(contract.POOL_KEY, accepted_ids)
 
 
 @cache
 def consultation() -> ConsultationService:
+    from agora.services.consultation import ConsultationService, parse_json
+
     return ConsultationService(
-        config.current(), _cached_json(contract.MANIFEST_KEY), _cached_json(contract.LATEST_PREFIX + "summary.json")
+        config.current(), _cached(contract.MANIFEST_KEY, parse_json), _cached(contract.LATEST_PREFIX + "summary.json", parse_json)
     )
 
 
 @cache
 def participants() -> ParticipantService:
+    from agora.services.participants import ParticipantService
+
     return ParticipantService(config.current(), content(), signer())
 
 
 @cache
 def proposal_store() -> ProposalStore:
+    from agora.adapters.proposals import ProposalStore
+
     return ProposalStore.from_env()
 
 
 @cache
 def proposal_index() -> CachedObject[ProposalIndex]:
-    k = config.current()
-    prefixes = tuple(k.proposals.prefix.values())
-    return CachedObject(
-        bucket(), contract.PROPOSAL_INDEX_KEY, lambda body: decode_index(body, prefixes), k.sequence.pool_refresh_seconds, time.time
-    )
+    from agora.adapters.proposal_index import decode
+
+    prefixes = tuple(config.current().proposals.prefix.values())
+    return _cached(contract.PROPOSAL_INDEX_KEY, lambda body: decode(body, prefixes))
 
 
 @cache
 def proposals() -> ProposalService:
+    from agora.services.proposals import ProposalService
+
     return ProposalService(config.current(), content(), proposal_store(), proposal_index())
 
 
 @cache
 def similar() -> SimilarityService:
+    from agora.services.similar import SimilarityService
+
     return SimilarityService(config.current(), proposal_index(), content(), proposal_store())
 
 
 @cache
 def themes() -> ThemeService:
+    from agora.adapters.themes import ThemeStore
+    from agora.services.themes import ThemeService
+
     return ThemeService(ThemeStore.from_env(), proposal_index())
 
 
 @cache
 def moderation() -> ModerationService:
+    from agora.services.moderation import ModerationService
+
     return ModerationService(config.current(), content(), proposal_store(), similar(), themes())
 
 
 @cache
 def votes() -> VoteStore:
+    from agora.adapters.votes import VoteStore
+
     return VoteStore.from_env()
 
 
 @cache
 def voting() -> VotingService:
-    return VotingService(config.current(), votes(), pool(), signer())
+    from agora.services.voting import VotingService
+
+    return VotingService(config.current(), votes(), votable(), signer())
 
 
 @cache
 def sequence() -> SequenceService:
+    from agora.services.sequence import SequenceService, settings_for
+
     return SequenceService(votes(), pool(), signer(), settings_for(config.current().sequence))
 
 
 @cache
 def scoring() -> ScoringService:
+    from agora.adapters.tallies import TallyStore
+    from agora.services.scoring import ScoringService
+
     return ScoringService(TallyStore.from_env())
 
 
 @cache
 def snapshot() -> SnapshotService:
+    from agora.adapters.tallies import TallyStore
+    from agora.services.snapshot import SnapshotService
+
     return SnapshotService(content(), TallyStore.from_env(), bucket(), os.environ[contract.PUBLIC_BASE_URL_ENV])
