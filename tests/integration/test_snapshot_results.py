@@ -115,7 +115,7 @@ def test_the_manifest_comes_last_and_lists_checksummed_files(seeded):
         assert fetch(contract.LATEST_PREFIX + f["name"]) == body
     summary = json.loads(fetch(contract.LATEST_PREFIX + "summary.json"))
     assert (summary["participants"], summary["proposals"], summary["votes"]) == (len(PEOPLE), PROPOSALS, len(PEOPLE) * PER_PERSON)
-    assert set(published.seconds) == {"read_tallies", "read_sample", "compute", "format", "write"}
+    assert set(published.seconds) == {"read_tallies", "publish_pool", "read_sample", "compute", "format", "write"}
 
 
 def test_the_sequence_pool_is_still_published(seeded):
@@ -139,25 +139,30 @@ def test_tallies_are_read_once_and_the_sample_is_capped(seeded):
 
 
 class FailingBucket(Bucket):
-    """Fails the nth put, or the put of one key."""
+    """Fails the first put under a prefix (the second when `later`)."""
 
-    def __init__(self, fail_at: int | str) -> None:
+    def __init__(self, prefix: str, later: bool) -> None:
         real = Bucket.from_env()
         super().__init__(real.name, real.s3)
-        self.puts, self.fail_at = 0, fail_at
+        self.prefix, self.skip = prefix, int(later)
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
-        self.puts += 1
-        if self.fail_at in (self.puts, key):
-            raise RuntimeError("S3 is down")
+        if key.startswith(self.prefix):
+            if not self.skip:
+                raise RuntimeError("S3 is down")
+            self.skip -= 1
         super().put(key, body, content_type, cache_control)
 
 
-@pytest.mark.parametrize("fail_at", [1, 4, 8, 13, contract.MANIFEST_KEY])  # folder, latest/, pool, manifest
-def test_a_failed_snapshot_leaves_the_previous_one_intact(seeded, fail_at):
+@pytest.mark.parametrize(
+    ("fail_at", "later"),
+    [(contract.POOL_KEY, False), (contract.RESULTS_PREFIX + "2", False), (contract.RESULTS_PREFIX + "2", True),
+     (contract.LATEST_PREFIX, True), (contract.MANIFEST_KEY, False)],
+)  # fmt: skip
+def test_a_failed_snapshot_leaves_the_previous_one_intact(seeded, fail_at, later):
     before = service().run().manifest
     with pytest.raises(RuntimeError):
-        service(clock=1_780_000_300.0, bucket=FailingBucket(fail_at)).run()
+        service(clock=1_780_000_300.0, bucket=FailingBucket(fail_at, later)).run()
     assert json.loads(fetch(contract.MANIFEST_KEY)) == before
     for f in before["files"]:
         assert hashlib.sha256(fetch(f["url"].removeprefix(BASE_URL + "/"))).hexdigest() == f["sha256"]

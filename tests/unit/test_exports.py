@@ -14,6 +14,7 @@ import pytest
 
 from agora.config import DemographicQuestion
 from agora.domain import exports
+from agora.domain.counts import counts
 from agora.domain.results import compute
 from agora.domain.scores import VOTE_KEYS
 from tests.synthetic import consultation, proposal, voters
@@ -26,7 +27,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
 
 
 def files(k, proposals, data, at="2026-03-01T00:00:00+00:00"):
-    r = compute(k, proposals, data.tallies, {"accepted": len(proposals)}, at, data.sample)
+    table = counts([p.id for p in proposals], data.tallies, k.demographics)
+    r = compute(k, proposals, table, {"accepted": len(proposals)}, at, data.sample)
     return r, {f.name: f.body for f in exports.files(r)}
 
 
@@ -190,3 +192,16 @@ def expand(pattern):
     if not m:
         return {pattern}
     return {x for alt in m.group(1).split(",") for x in expand(pattern[: m.start()] + alt + pattern[m.end():])}
+
+
+@pytest.mark.parametrize("read", [False, True])
+def test_an_empty_consultation_publishes_valid_files(read):
+    k = consultation(AGE, AREA, k=K)
+    data = voters([], [], 0)
+    r = compute(k, [], counts([], {}, k.demographics), {}, "2026-01-01T00:00:00+00:00", data.sample if read else None)
+    out = {f.name: f.body for f in exports.files(r)}
+    summary = json.loads(out["summary.json"])
+    assert (summary["participants"], summary["proposals"], summary["votes"]) == (0, 0, 0)
+    assert rows(out["proposals.csv"]) == [] and rows(out["segments.csv"]) == []
+    assert json.loads(out["groups.json"])["groups"] == []
+    assert out["report.html"].startswith(b"<!doctype html>")

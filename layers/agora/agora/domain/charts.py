@@ -76,12 +76,18 @@ def scatter(
     return _frame(title, description, HEIGHT, body)
 
 
-def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, scale: float = 1.0, unit: str = "%") -> str:
-    """Horizontal bars, one row per label: parts side by side (grouped) or end to end (stacked)."""
-    label_w, row_h = 150, 30
-    plot_w = WIDTH - label_w - RIGHT - 40
+def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, unit: str = "%") -> str:
+    """Horizontal bars, one row per label: parts side by side (grouped) or end to end (stacked),
+    scaled to the longest, each labelled with its value (stacked: the row's total)."""
+    label_w, row_h, value_w = 150, 30, 90
+    plot_w = WIDTH - label_w - RIGHT - value_w
     height = TOP + len(rows) * row_h + 8
+    scale = max([sum(v for v, _, _ in r.parts) if stacked else max((v for v, _, _ in r.parts), default=0) for r in rows] + [1e-12])
     body = []
+
+    def shown(value: float) -> str:
+        return f"{value * 100:.1f} %" if unit == "%" else f"{value:,.0f}{unit}"
+
     for i, row in enumerate(rows):
         y = TOP + i * row_h
         body.append(_axis_label(label_w - 8, y + row_h / 2 + 4, row.label, anchor="end"))
@@ -89,14 +95,17 @@ def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, scale
         for j, (value, colour, name) in enumerate(row.parts):
             length = max(value, 0) / scale * plot_w
             top = y + 4 + (0 if stacked else j * thickness)
-            shown = value * 100 if unit == "%" else value
-            tip = escape(f"{row.label} — {name}: {shown:.1f}{unit}")
             body.append(
                 f'<rect x="{x:.1f}" y="{top:.1f}" width="{length:.1f}" height="{thickness:.1f}" fill="{colour}">'
-                f"<title>{tip}</title></rect>"
+                f"<title>{escape(f'{row.label} — {name}: {shown(value)}')}</title></rect>"
             )
             if stacked:
                 x += length
+            else:
+                body.append(f'<text x="{x + length + 4:.1f}" y="{top + thickness - 2:.1f}" font-size="10">{escape(shown(value))}</text>')
+        if stacked:
+            total = sum(v for v, _, _ in row.parts)
+            body.append(f'<text x="{x + 4:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="11">{escape(shown(total))}</text>')
     return _frame(title, description, height, body)
 
 
@@ -107,10 +116,13 @@ def lines(series: Sequence[tuple[str, str, Sequence[float]]], title: str, descri
     for i, (name, colour, values) in enumerate(series):
         top = max(max(values, default=0), 1)
         steps = max(len(values) - 1, 1)
-        path = " ".join(
-            f"{LEFT + j / steps * plot_w:.1f},{TOP + plot_h - v / top * plot_h:.1f}" for j, v in enumerate(values)
+        points = [(LEFT + j / steps * plot_w, TOP + plot_h - v / top * plot_h) for j, v in enumerate(values)]
+        body.append(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        # Dots while they stay readable: a single snapshot is a point, not an invisible line.
+        if len(points) <= 60:
+            body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points)
+        body.append(
+            f'<text x="{LEFT + 8}" y="{TOP + 16 + 16 * i}" font-size="12" fill="{colour}">{escape(f"{name} (max {top:,.0f})")}</text>'
         )
-        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        body.append(_axis_label(LEFT + 8, TOP + 16 + 16 * i, f"{name} (max {top:,.0f})", anchor="start"))
     body.append(_axis_label(LEFT + plot_w / 2, HEIGHT - 6, "snapshots, oldest to latest"))
     return _frame(title, description, HEIGHT, body)

@@ -19,6 +19,7 @@ from agora.domain import report
 from agora.domain.anonymity import withheld
 from agora.domain.groups import GROUP_COUNTS, MAX_PARTICIPANTS, MAX_PROPOSALS, MIN_VOTES, WINS_TO_SWITCH, group_consensus, representative
 from agora.domain.results import Results
+from agora.domain.segments import SEGMENT_SCORES
 from agora.domain.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, QUALIFICATION_NAMES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
 from agora.domain.tallies import UNTRUSTED
 
@@ -35,7 +36,6 @@ PROPOSAL_COLUMNS = (
     *(f"{name}{part}" for name in SCORE_NAMES for part in ("", "_low", "_high")),
     "weighted_votes", *(f"weighted_{k}_{part}" for k in VOTE_KEYS for part in ("rate", "low", "high")), "weighted_zone",
 )  # fmt: skip
-SEGMENT_SCORES = ("top_score", "controversy", "rejection")
 SEGMENT_COLUMNS = (
     "proposal_id", "dimension", "value", "weighting", "votes", *VOTE_KEYS,
     *(f"{k}_{part}" for k in VOTE_KEYS for part in ("rate", "low", "high")),
@@ -87,13 +87,17 @@ def _blank(columns: int) -> list[Column]:
 
 
 def _csv(columns: Sequence[str], blocks: Iterator[tuple[list[Column], np.ndarray]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Encoded as it is written: one copy of the file in memory, not three (str, its copy, bytes).
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(columns)
     for formatters, at in blocks:
         if len(at):
             writer.writerows(zip(*(f(at) for f in formatters), strict=True))
-    return out.getvalue().encode()
+    text.flush()
+    text.detach()
+    return out.getvalue()
 
 
 def json_bytes(data: object) -> bytes:
@@ -309,7 +313,7 @@ def _raking(r: Results) -> dict[str, object] | None:
                 {
                     "choice": value,
                     "sample_participants": None if hidden[i] else int(counts[i]),
-                    "sample_share": None if hidden[i] else number(counts[i] / n),
+                    "sample_share": None if hidden[i] or not n else number(counts[i] / n),
                     "weighted_share": number(weighted[i]),
                 }
                 for i, value in enumerate([*q.choices, None])

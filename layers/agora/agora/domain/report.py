@@ -119,9 +119,9 @@ def _segment_zones(r: Results) -> str:
             Bar(seg.segment.value, tuple((float(n), ZONE_COLOURS[z], z) for n, z in zip(row, ZONES)))
             for seg, row in zip(group, counts)
         ]
-        most = max([sum(row) for row in counts] + [1])
-        svg = charts.bars(bars, True, f"Zones by {dimension}", "Proposals in each zone, as seen by each segment.", most, " proposals")
+        svg = charts.bars(bars, True, f"Zones by {dimension}", "Proposals in each zone, as seen by each segment.", " proposals")
         alt = table([dimension, *ZONES], [[seg.segment.value, *row] for seg, row in zip(group, counts)])
+        parts.append(_legend(ZONE_COLOURS))
         parts.append(_figure(svg, f"How each {dimension} segment places the proposals (published cells with enough votes).", alt))
     return "".join(parts)
 

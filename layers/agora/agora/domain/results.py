@@ -9,19 +9,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.config import Consultation
-from agora.domain.counts import Counts, counts, votes
+from agora.domain.counts import Counts, votes
 from agora.domain.groups import Choice, Groups, opinion_groups
 from agora.domain.proposals import Proposal
 from agora.domain.representativeness import QuestionParticipation, Raking, participation
 from agora.domain.sample import VoteSample, raking, votes_on, weighted_key_counts
-from agora.domain.scores import QUALIFICATION_NAMES, Scores, score
+from agora.domain.scores import QUALIFICATION_NAMES, VOTE_KEYS, Scores, score
 from agora.domain.segments import Disagreement, SegmentResults, WeightedResults, by_segment, disagreements, weighted
-from agora.domain.tallies import UNTRUSTED, TallyRef
+from agora.domain.tallies import UNTRUSTED
 
 HISTORY_POINTS = 500  # participation over time: older points are thinned beyond this
-
-Tallies = Mapping[TallyRef, Mapping[str, int]]
-
 
 @dataclass(frozen=True)
 class SampleResults:
@@ -77,7 +74,7 @@ def sampled(sample: VoteSample | None, ids: np.ndarray, consultation: Consultati
     weighted_scores = None
     if any(q.margins for q in consultation.demographics):
         keys = weighted_key_counts(sample, raked.weights, list(ids))
-        weighted_scores = score({**keys, **{q: np.zeros(len(ids)) for q in QUALIFICATION_NAMES}}, ids)
+        weighted_scores = score({**keys, **{q: np.zeros(len(ids)) for q in QUALIFICATION_NAMES}}, ids, VOTE_KEYS, ("top_score",))
     groups = opinion_groups(sample, set(ids), previous)
     return SampleResults(sample, raked, votes_on(sample, list(ids)), weighted_scores, groups)
 
@@ -85,19 +82,19 @@ def sampled(sample: VoteSample | None, ids: np.ndarray, consultation: Consultati
 def compute(
     consultation: Consultation,
     accepted: Sequence[Proposal],
-    tallies: Tallies,
+    table: Counts,
     by_status: Mapping[str, int],
     generated_at: str,
     sample: VoteSample | None = None,
     previous_history: Sequence[Mapping[str, object]] = (),
     previous_choice: Choice = Choice(),
 ) -> Results:
+    """`table` holds the tallies of `accepted`, in that order (see `counts.counts`)."""
     questions = consultation.demographics
     k = consultation.k_anonymity
-    raw = counts([p.id for p in accepted], tallies, questions)
-    order = np.lexsort((raw.ids, -votes(raw.total)))  # most voted first, ties by id
+    order = np.lexsort((table.ids, -votes(table.total)))  # most voted first, ties by id
     proposals = [accepted[i] for i in order]
-    c = raw.take(order)
+    c = table.take(order)
     segments = by_segment(c, questions, k)
     shares = participation(c, questions, k)
     scores = score(c.totals, c.ids)

@@ -69,7 +69,7 @@ def wilson_spread(count: np.ndarray, n: np.ndarray, z: float = Z95) -> Spread:
     z2 = z * z
     with np.errstate(invalid="ignore", divide="ignore"):
         spread = np.where(n > 0, k * (n - k) / n, 0.0)
-    return Spread((k + z2 / 2) / (n + z2), z / (n + z2) * np.sqrt(spread + z2 / 4))
+    return Spread((k + z2 / 2) / (n + z2), z / (n + z2) * np.sqrt(np.maximum(spread, 0) + z2 / 4))
 
 
 def wilson(count: np.ndarray, n: np.ndarray, z: float = Z95) -> Estimate:
@@ -87,9 +87,9 @@ def votes_of(counts: Counts) -> np.ndarray:
     return sum(np.asarray(counts[k]) for k in VOTE_KEYS[1:]) + np.asarray(counts[VOTE_KEYS[0]])
 
 
-def rates(counts: Counts) -> dict[str, Estimate]:
+def rates(counts: Counts, names: tuple[str, ...] = RATED) -> dict[str, Estimate]:
     n = votes_of(counts)
-    return {name: wilson(counts[name], n) for name in RATED}
+    return {name: wilson(counts[name], n) for name in names}
 
 
 def composite(counts: Counts) -> dict[str, Estimate]:
@@ -163,10 +163,13 @@ class Scores:
         return (self.zone == CONSENSUS) & (self.scores["top_score"].low >= self.threshold)
 
 
-def score(counts: Counts, ids: np.ndarray) -> Scores:
+def score(counts: Counts, ids: np.ndarray, rated: tuple[str, ...] = RATED, scored: tuple[str, ...] = SCORE_NAMES) -> Scores:
+    """Rates of `rated` (the vote keys at least, for zones) and the scores in `scored` (the top
+    score at least, for the rank): segments keep only what they publish, 30,000 proposals × every
+    segment being where a snapshot's memory goes."""
     votes = votes_of(counts)
-    r = rates(counts)
-    s = composite(counts)
+    r = rates(counts, rated)
+    s = {name: e for name, e in composite(counts).items() if name in scored}
     zone = zones(r, votes)
     return Scores(
         counts=counts,

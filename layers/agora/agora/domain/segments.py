@@ -12,7 +12,10 @@ from agora.config import DemographicQuestion
 from agora.domain.anonymity import withheld
 from agora.domain.counts import Counts, Segment, votes
 from agora.domain.representativeness import QuestionParticipation, Stratification, effective, effective_votes
-from agora.domain.scores import RATED, UNTESTED, ZONES, Scores, score
+from agora.domain.scores import RATED, UNTESTED, VOTE_KEYS, ZONES, Scores, score
+
+# What segments publish: the vote keys' rates and the top score (which also ranks).
+SEGMENT_RATES, SEGMENT_SCORES = VOTE_KEYS, ("top_score",)
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ def by_segment(c: Counts, questions: Sequence[DemographicQuestion], k: int) -> l
         cells = np.stack([votes(c.by_segment[i]) for i in positions]) if positions else np.zeros((0, len(c.ids)))
         hidden = withheld(cells, trusted, k)
         for row, i in enumerate(positions):
-            out.append(SegmentResults(c.segments[i], score(c.segment(i), c.ids), (cells[row] > 0) & ~hidden[row]))
+            scores = score(c.segment(i), c.ids, SEGMENT_RATES, SEGMENT_SCORES)
+            out.append(SegmentResults(c.segments[i], scores, (cells[row] > 0) & ~hidden[row]))
     return out
 
 
@@ -66,7 +70,7 @@ def weighted(c: Counts, shares: Sequence[QuestionParticipation], segments: Seque
             for j, name in enumerate(RATED)
         }
         coverage = (margins[:, None] * shown * (w > 0)).sum(axis=0)
-        out.append(WeightedResults(q.id, strata, score(counts, c.ids), coverage, sum_w > 0))
+        out.append(WeightedResults(q.id, strata, score(counts, c.ids, SEGMENT_RATES, SEGMENT_SCORES), coverage, sum_w > 0))
     return out
 
 

@@ -1,9 +1,9 @@
 """Publishing results and the sequence pool from the tallies, on a schedule.
 
-Reads the tallies once and the accepted proposals once (plus, for opinion groups and raking, a
-capped sample of vote items), computes everything in the pure domain, then writes immutable files
-under `results/<timestamp>/`, copies them to `results/latest/`, and writes the manifest last: it
-is the commit point. A snapshot that fails before it leaves the previous manifest, and every file
+Reads the tallies once and the accepted proposals once, publishes the sequence pool from them,
+then (with a capped sample of vote items for opinion groups and raking) computes the results in
+the pure domain, writes immutable files under `results/<timestamp>/`, copies them to
+`results/latest/`, and writes the manifest last: it is the commit point. A snapshot that fails before it leaves the previous manifest, and every file
 it lists, as they were. What carries over between snapshots (participation over time, the kept
 number of opinion groups) is read from the files of the last committed snapshot, so a failed run
 cannot corrupt it either.
@@ -27,6 +27,7 @@ from agora.adapters.content import ContentStore
 from agora.adapters.tallies import TallyStore
 from agora.adapters.vote_sample import read_sample
 from agora.domain import exports
+from agora.domain.counts import counts
 from agora.domain.groups import Choice
 from agora.domain.proposals import Status
 from agora.domain.results import compute
@@ -83,13 +84,21 @@ class SnapshotService:
         by_status[Status.ACCEPTED.value] = len(accepted)
         tallies = self.tallies.read_all()
         lap("read_tallies")
+        # What sequencing and search need first: they keep going even if the results below fail.
+        pool = {p.id: tallies.get(TallyRef(p.id), {}) for p in accepted}
+        self.bucket.put(c.POOL_KEY, pool_file.encode(accepted, pool, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
+        publish_proposal_index(self.content, self.bucket, accepted, now)
+        # The tally items as read are the largest thing in memory: keep only their arrays.
+        table = counts([p.id for p in accepted], tallies, self.consultation.demographics)
+        del tallies, pool
+        lap("publish_pool")
         sample = self.sample()
         lap("read_sample")
         previous = self._previous()
         results = compute(
             self.consultation,
             accepted,
-            tallies,
+            table,
             by_status,
             generated_at,
             sample,
@@ -105,9 +114,6 @@ class SnapshotService:
             self.bucket.put(folder + f.name, f.body, f.content_type, IMMUTABLE)
         for f in files:
             self.bucket.put(c.LATEST_PREFIX + f.name, f.body, f.content_type, SHORT)
-        counts = {p.id: tallies.get(TallyRef(p.id), {}) for p in accepted}
-        self.bucket.put(c.POOL_KEY, pool_file.encode(accepted, counts, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
-        publish_proposal_index(self.content, self.bucket, accepted, now)
         manifest = self._manifest(generated_at, folder, files)
         self.bucket.put(c.MANIFEST_KEY, exports.json_bytes(manifest), "application/json", SHORT)
         lap("write")
