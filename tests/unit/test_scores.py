@@ -83,6 +83,16 @@ def test_one_enthusiastic_vote_does_not_make_a_top_score():
     assert c.value[0] == approx(0.793450) and c.high[0] - c.value[0] == approx(0.561054)
 
 
+def test_one_vote_against_mirrors_one_vote_for():
+    s = composite(counts(disagree=1, no_way=1))
+    # rejection has the same shape as the top score: 2·0.603275 + 0.396725 − 4·0.396725
+    assert s["rejection"].value[0] == approx(0.016375)
+    # engagement = like_it 0.396725 − no_way 0.603275 + doable 0.396725 − impossible 0.396725
+    #              − 2 platitudes at 0.396725 = −1 (a one-vote centre and a no-vote centre add up to 1)
+    e = s["engagement"]
+    assert e.value[0] == approx(-1.0) and e.high[0] - e.value[0] == approx(0.396725 * math.sqrt(6))
+
+
 def test_realistic_at_a_hundred_votes():
     # doable 20/100: 0.211098 ± 0.077731; impossible 5/100: 0.066647 ± 0.045103
     s = composite(counts(agree=60, disagree=40, doable=20, impossible=5))
