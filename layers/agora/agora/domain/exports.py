@@ -20,7 +20,7 @@ from agora.domain.anonymity import withheld
 from agora.domain.groups import GROUP_COUNTS, MAX_PARTICIPANTS, MAX_PROPOSALS, MIN_VOTES, WINS_TO_SWITCH, group_consensus, representative
 from agora.domain.results import Results
 from agora.domain.segments import SEGMENT_SCORES
-from agora.domain.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, QUALIFICATION_NAMES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
+from agora.domain.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
 from agora.domain.tallies import UNTRUSTED
 
 TOP = 10  # entries in each top list of the summary

@@ -20,6 +20,7 @@ from agora.domain.tallies import UNTRUSTED
 
 HISTORY_POINTS = 500  # participation over time: older points are thinned beyond this
 
+
 @dataclass(frozen=True)
 class SampleResults:
     sample: VoteSample
