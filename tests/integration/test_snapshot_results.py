@@ -216,3 +216,14 @@ def test_agora_export_downloads_the_listed_files_and_checks_them(seeded, tmp_pat
     manifest = json.loads(bucket.get(contract.MANIFEST_KEY) or b"{}")
     for f in manifest["files"]:
         assert hashlib.sha256((folder / f["name"]).read_bytes()).hexdigest() == f["sha256"]
+
+
+def test_agora_export_on_aws_finds_the_bucket_from_the_stack_and_uses_presigned_urls(seeded, tmp_path: Path):
+    template = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}, "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}}}
+    cfn = boto3.client("cloudformation")
+    cfn.create_stack(StackName="agora-demo", TemplateBody=json.dumps(template))
+    name = cfn.describe_stacks(StackName="agora-demo")["Stacks"][0]["Outputs"][0]["OutputValue"]
+    manifest = service(bucket=Bucket(name, boto3.client("s3"))).run().manifest
+    assert cli.main(["export", "--stack", "agora-demo", "--out", str(tmp_path)]) == 0
+    folder = tmp_path / manifest["folder"].rstrip("/").rsplit("/", 1)[-1]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f["name"] for f in manifest["files"])
