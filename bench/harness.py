@@ -33,7 +33,7 @@ class Row:
         return {"<=": x <= float(limit), ">=": x >= float(limit), "<": x < float(limit), ">": x > float(limit)}[op]
 
     def record(self) -> dict[str, object]:
-        return {**asdict(self), "ratio": round(self.ratio, 4), "met": self.met}
+        return {**asdict(self), "ratio": round(self.ratio, 4) if self.baseline else None, "met": self.met}
 
 
 def timed(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
@@ -52,7 +52,7 @@ def table(rows: list[Row]) -> str:
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r.name:58} {r.value:>12.4g} {r.baseline:>12.4g} {r.ratio:>8.3g}  {r.goal:16} {'yes' if r.met else 'NO'}"
+            f"{r.name:58} {r.value:>12.4g} {r.baseline:>12.4g} {(f'{r.ratio:.3g}' if r.baseline else '-'):>8}  {r.goal:16} {'yes' if r.met else 'NO'}"
             + (f"   ({r.unit}{'; ' + r.note if r.note else ''})")
         )
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+from agora import contract
 from agora.domain.participants import Participant
 from agora.domain.tallies import Change, recount
 from agora.domain.votes import Trust, Vote, VoteKey
@@ -12,7 +13,7 @@ from agora.local.inprocess import InProcessStack
 from agora.services import wiring
 from bench.harness import Row
 
-BATCH = 100  # the event source mapping's batch size
+BATCH = contract.SCORE_BATCH_SIZE
 
 
 def hot_spot(votes: int, rng: random.Random) -> list[Change]:
@@ -44,9 +45,10 @@ def rows(quick: bool = False) -> list[Row]:
         scoring = wiring.scoring()
         calls = scoring.tallies.db.meta.events
         items = []
-        calls.register("before-call.dynamodb.TransactWriteItems", lambda params, **_: items.append(len(params["TransactItems"])))
+        calls.register("before-parameter-build.dynamodb.TransactWriteItems", lambda params, **_: items.append(len(params["TransactItems"])))
         for start in range(0, votes, BATCH):
-            assert scoring.apply("shard-1", changes[start : start + BATCH]).failed_from is None
+            outcome = scoring.apply("shard-1", changes[start : start + BATCH])
+            assert outcome.failed_from is None, outcome.errors
         exact = scoring.tallies.read_all() == recount(c.new for c in changes)
     per_vote_adds = sum(len({ref for ref, _ in c.delta}) for c in changes)
     scale = 1000 / votes

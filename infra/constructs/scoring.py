@@ -35,7 +35,8 @@ class Scoring(Construct):
                 # Only vote items and profiles change a tally; the rest never wakes score up.
                 filters=[lambda_.FilterCriteria.filter(pattern) for pattern in contract.STREAM_FILTERS],
                 # During a spike, full batches coalesce many votes into one update per proposal.
-                batch_size=100,
+                batch_size=contract.SCORE_BATCH_SIZE,
+                max_batching_window=Duration.seconds(contract.SCORE_BATCHING_WINDOW_SECONDS),
                 # One invocation per shard at a time: the per-shard checkpoint relies on order.
                 parallelization_factor=1,
                 # The handler reports the first record it could not count; Lambda restarts there.

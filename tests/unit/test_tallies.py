@@ -75,15 +75,22 @@ def test_coalescing_drops_counters_that_cancel_out():
     assert coalesce([delta(None, vote()), delta(vote(), None)]) == {}
 
 
-def test_fresh_voters_and_sources_are_tallied_as_signals_of_trusted_votes_only():
-    from agora.domain.tallies import FRESH, SOURCE
+def test_fresh_voters_and_sampled_sources_are_tallied_as_signals_of_trusted_votes_only():
+    from agora.domain.tallies import FRESH, SAMPLED, SOURCE, SOURCE_SAMPLING, source_sampled
 
-    fresh = Vote("x", P, VoteKey.AGREE, Trust.SEQUENCE, voted_at=1000.0, voter_since=900.0, source="abc")
+    sampled = next(f"v{i}" for i in range(100) if source_sampled(f"v{i}"))
+    other = next(f"v{i}" for i in range(100) if not source_sampled(f"v{i}"))
+    fresh = Vote(sampled, P, VoteKey.AGREE, Trust.SEQUENCE, voted_at=1000.0, voter_since=900.0, source="abc")
     assert delta(None, fresh) == {
         (TallyRef(P), "agree"): 1,
+        (TallyRef(P), SAMPLED): 1,
         (TallyRef(P, FRESH, "1"), "agree"): 1,
         (TallyRef(P, SOURCE, "abc"), "agree"): 1,
     }
+    unsampled = Vote(other, P, VoteKey.AGREE, Trust.SEQUENCE, voted_at=1000.0, voter_since=900.0, source="abc")
+    assert delta(None, unsampled) == {(TallyRef(P), "agree"): 1, (TallyRef(P, FRESH, "1"), "agree"): 1}
+    share = sum(source_sampled(f"{i:032x}") for i in range(8000)) / 8000
+    assert abs(share - 1 / SOURCE_SAMPLING) < 0.02
     settled = Vote("x", P, VoteKey.AGREE, Trust.SEQUENCE, voted_at=10_000.0, voter_since=900.0)
     assert delta(None, settled) == {(TallyRef(P), "agree"): 1}
     untrusted = Vote("x", P, VoteKey.AGREE, Trust.UNTRUSTED, voted_at=1000.0, voter_since=900.0, source="abc")

@@ -76,6 +76,12 @@ STREAM_FILTERS = (
     {"dynamodb": {"Keys": {"sk": {"S": [PROFILE_SK]}}}},
 )
 
+# score's batches: large enough that a TV spot's votes on a few proposals coalesce into one
+# tally update per proposal and segment (bench/score.py), small enough to stay well inside
+# Lambda's timeout at 100 tally items per transaction.
+SCORE_BATCH_SIZE = 1000
+SCORE_BATCHING_WINDOW_SECONDS = 1
+
 # --- bucket layout --------------------------------------------------------------------
 
 RESULTS_PREFIX = "results/"

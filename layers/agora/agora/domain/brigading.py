@@ -2,7 +2,8 @@
 
 Two kinds of votes are suspicious when they pile up on one proposal: votes from participants
 who registered less than an hour before (accounts made for the occasion), and votes from one
-network (a keyed hash of it, never the address). A proposal is flagged when such votes are a
+network (a keyed hash of it, never the address; tallied for a fixed sample of voters, so its
+share is estimated over the sampled votes). A proposal is flagged when such votes are a
 large share of its votes and leaving them out changes its agreement materially, or when there
 would be too few votes left to judge.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from agora.domain.tallies import FRESH, SOURCE, TallyRef
+from agora.domain.tallies import FRESH, SAMPLED, SOURCE, TallyRef
 from agora.domain.votes import VoteKey
 
 KEYS = tuple(k.value for k in VoteKey)
@@ -32,13 +33,13 @@ class Signals:
     flagged: bool
 
 
-def _votes(counters: Mapping[str, int]) -> int:
+def _votes(counters: Mapping[str, float]) -> float:
     return sum(counters.get(k, 0) for k in KEYS)
 
 
-def _agreement_without(total: Mapping[str, int], part: Mapping[str, int]) -> float | None:
+def _agreement_without(total: Mapping[str, float], part: Mapping[str, float]) -> float | None:
     left = _votes(total) - _votes(part)
-    return (total.get("agree", 0) - part.get("agree", 0)) / left if left else None
+    return (total.get("agree", 0) - part.get("agree", 0)) / left if left >= 1 else None
 
 
 def _suspicious(votes: int, share: float, agreement: float, without: float | None) -> bool:
@@ -66,8 +67,10 @@ def signals(tallies: Mapping[TallyRef, Mapping[str, int]]) -> dict[str, Signals]
             continue
         f, s = fresh.get(ref.proposal_id, {}), top_source.get(ref.proposal_id, {})
         agreement = total.get("agree", 0) / votes
-        fresh_share, source_share = _votes(f) / votes, _votes(s) / votes
-        without_fresh, without_source = _agreement_without(total, f), _agreement_without(total, s)
+        sampled = total.get(SAMPLED, 0)
+        fresh_share, source_share = _votes(f) / votes, (_votes(s) / sampled if sampled else 0.0)
+        scaled = {k: n * votes / sampled for k, n in s.items()} if sampled else {}
+        without_fresh, without_source = _agreement_without(total, f), _agreement_without(total, scaled)
         out[ref.proposal_id] = Signals(
             votes=votes,
             fresh_share=fresh_share,

@@ -7,6 +7,7 @@ final items, which is what makes the stream-fed counters exact.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,16 @@ PARTICIPANTS = "participants"
 # the votes of freshly registered voters, and the votes per source network.
 FRESH = "~fresh"
 SOURCE = "~source"
+# Sources are tallied for one voter in SOURCE_SAMPLING, chosen by their (random) id: organic votes
+# come from ever new sources, so tallying every one would add an item write per vote, while a
+# brigade's one busy source shows up as well in an eighth of its votes. SAMPLED counts the
+# sampled votes on the proposal's own tally item, as the denominator of the source shares.
+SOURCE_SAMPLING = 8
+SAMPLED = "~sampled"
+
+
+def source_sampled(participant_id: str) -> bool:
+    return int(hashlib.blake2b(participant_id.encode(), digest_size=4).hexdigest(), 16) % SOURCE_SAMPLING == 0
 
 
 def is_signal(dimension: str | None) -> bool:
@@ -52,8 +63,9 @@ def contributions(item: Counted | None) -> Counter[tuple[TallyRef, str]]:
     counted = Counter((ref, name) for ref in refs for name in names)
     if item.fresh:
         counted[TallyRef(item.proposal_id, FRESH, "1"), item.key.value] += 1
-    if item.source:
+    if item.source and source_sampled(item.participant_id):
         counted[TallyRef(item.proposal_id, SOURCE, item.source), item.key.value] += 1
+        counted[TallyRef(item.proposal_id), SAMPLED] += 1
     return counted
 
 

@@ -49,7 +49,7 @@ class StreamPoller:
         stream_arn: str,
         invoke: Callable[[dict[str, Any]], Any],
         send_to_dlq: Callable[[str], None],
-        batch_size: int = 100,
+        batch_size: int = contract.SCORE_BATCH_SIZE,
         max_retries: int = 3,
         redeliver_every: int = 0,
         idle_wait: float = 0.05,
