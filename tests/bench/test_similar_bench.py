@@ -7,9 +7,9 @@ def test_the_similar_benchmark_runs_and_the_finder_beats_the_decidim_setting():
     rows = {r.name: r for r in similar.rows(quick=True)}
     quality = [r for name, r in rows.items() if "labelled set" in name or "best threshold" in name]
     assert len(quality) == 5 and all(0 <= r.value <= 1 and r.met for r in quality)
-    assert {n for n in rows if "lookup" in n or "build" in n} == {
+    assert {n for n in rows if "lookup" in n or "load" in n} == {
         "similar: lookup at 2,000 proposals",
-        "similar: index build at 2,000 proposals",
+        "similar: index load at 2,000 proposals",
     }
 
 

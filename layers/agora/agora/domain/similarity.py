@@ -30,13 +30,11 @@ _BITS = 21  # a Unicode code point fits in 21 bits, so a trigram fits exactly in
 
 def _trigrams(joined: str) -> tuple[np.ndarray, np.ndarray]:
     """Every trigram inside a word (with its padding) as a 63-bit code, and the offset it starts at."""
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(points) < 3:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
-    a, b, c = points[:-2], points[1:-1], points[2:]
-    inside = b != ord(" ")  # " a " and "ab " are in-word; "b  " and "  c" straddle two words
-    codes = (a << np.uint64(2 * _BITS)) | (b << np.uint64(_BITS)) | c
-    return codes[inside], np.flatnonzero(inside)
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    # " a " and "ab " are in-word; "b  " and "  c" straddle two words.
+    starts = np.flatnonzero(points[1:-1] != ord(" "))
+    a, b, c = (points[starts + k].astype(np.uint64) for k in range(3))
+    return (a << np.uint64(2 * _BITS)) | (b << np.uint64(_BITS)) | c, starts
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _ACCENTS = re.compile(r"[\u0300-\u036f]")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -18,11 +19,17 @@ _NOT_WORD = re.compile(r"[\W_]+")
 def words(text: str, prefixes: Iterable[str] = ()) -> list[str]:
     """The text's words, lower-case, without accents, punctuation or the consultation's prefix."""
     folded = _fold(text)
-    for prefix in sorted((_fold(p) for p in prefixes), key=len, reverse=True):
-        if prefix and (folded == prefix or folded.startswith(prefix + " ")):
+    for prefix in _folded(tuple(prefixes)):
+        if folded == prefix or folded.startswith(prefix + " "):
             folded = folded[len(prefix) :]
             break
     return [w for w in folded.split() if len(w) > 1]
+
+
+@lru_cache(maxsize=16)
+def _folded(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """Prefixes as `words` compares them, longest first (an index folds thousands of texts)."""
+    return tuple(sorted(filter(None, map(_fold, prefixes)), key=len, reverse=True))
 
 
 def _fold(text: str) -> str:
