@@ -20,6 +20,7 @@ KEYS = tuple(k.value for k in VoteKey)
 SUSPICIOUS_SHARE = 0.2  # below this, suspicious votes cannot move a result much
 MATERIAL_CHANGE = 0.1  # in agreement rate
 ENOUGH_LEFT = 10  # votes needed, once suspicious ones are left out, to say the rest is sound
+SAME_SOURCE = 3  # sampled votes from one network before it says anything: one is just someone
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,11 @@ def signals(tallies: Mapping[TallyRef, Mapping[str, int]]) -> dict[str, Signals]
             continue
         if ref.dimension == FRESH:
             fresh[ref.proposal_id] = counters
-        elif ref.dimension == SOURCE and _votes(counters) > _votes(top_source.get(ref.proposal_id, {})):
+        elif (
+            ref.dimension == SOURCE
+            and _votes(counters) >= SAME_SOURCE
+            and _votes(counters) > _votes(top_source.get(ref.proposal_id, {}))
+        ):
             top_source[ref.proposal_id] = counters
     out = {}
     for ref, total in tallies.items():

@@ -35,6 +35,7 @@ PROPOSAL_COLUMNS = (
     *(f"{name}_{part}" for name in RATED for part in ("rate", "low", "high")),
     *(f"{name}{part}" for name in SCORE_NAMES for part in ("", "_low", "_high")),
     "weighted_votes", *(f"weighted_{k}_{part}" for k in VOTE_KEYS for part in ("rate", "low", "high")), "weighted_zone",
+    "fresh_voter_share", "top_source_share", "suspicious_votes",
 )  # fmt: skip
 SEGMENT_COLUMNS = (
     "proposal_id", "dimension", "value", "weighting", "votes", *VOTE_KEYS,
@@ -116,6 +117,15 @@ def _chunks(at: np.ndarray) -> Iterator[np.ndarray]:
 # --- proposals.csv ---------------------------------------------------------------------------
 
 
+def _suspicion(r: Results) -> list[Column]:
+    found = [r.signals.get(p.id) for p in r.proposals]
+    return [
+        _texts(["" if s is None else f"{s.fresh_share:.4f}" for s in found]),
+        _texts(["" if s is None else f"{s.top_source_share:.4f}" for s in found]),
+        _texts(["" if s is None else ("1" if s.flagged else "0") for s in found]),
+    ]
+
+
 def proposals_csv(r: Results) -> bytes:
     s, totals = r.scores, r.counts.totals
     sample = r.sampled
@@ -143,6 +153,7 @@ def proposals_csv(r: Results) -> bytes:
         *(f for name in RATED for f in _estimate(s.rates[name])),
         *(f for name in SCORE_NAMES for f in _estimate(s.scores[name])),
         *weighted,
+        *_suspicion(r),
     ]
     return _csv(PROPOSAL_COLUMNS, ((formatters, at) for at in _chunks(np.arange(len(r.proposals)))))
 
@@ -211,6 +222,27 @@ def _best(r: Results, zone: str, name: str) -> list[dict[str, object]]:
     return [_entry(r, int(i), name) for i in order]
 
 
+def _flagged(r: Results) -> dict[str, object]:
+    """Proposals whose result moves once the votes of fresh accounts or of one network are left out."""
+    flagged = [(p, r.signals[p.id]) for p in r.proposals if p.id in r.signals and r.signals[p.id].flagged]
+    return {
+        "flagged_total": len(flagged),
+        "flagged": [
+            {
+                "proposal_id": p.id,
+                "text": p.text,
+                "votes": s.votes,
+                "fresh_voter_share": number(s.fresh_share),
+                "top_source_share": number(s.top_source_share),
+                "agree_rate": number(s.agreement),
+                "agree_rate_without_fresh_voters": None if s.agreement_without_fresh is None else number(s.agreement_without_fresh),
+                "agree_rate_without_top_source": None if s.agreement_without_top_source is None else number(s.agreement_without_top_source),
+            }
+            for p, s in flagged[:TOP]
+        ],
+    }
+
+
 def summary(r: Results) -> dict[str, object]:
     s = r.scores
     withheld_cells = sum(int(((seg.scores.votes > 0) & ~seg.published).sum()) for seg in r.segments)
@@ -240,6 +272,7 @@ def summary(r: Results) -> dict[str, object]:
             for d in r.disagreements[:DISAGREEMENTS]
         ],
         "segments_disagree_total": len(r.disagreements),
+        "suspicious_votes": _flagged(r),
         "withheld_segment_cells": withheld_cells,
         "weighted_zones": {
             **{f"population_by_{w.dimension}": {z: int((w.scores.zone[w.published] == z).sum()) for z in ZONES} for w in r.weighted},

@@ -4,11 +4,12 @@ raking): one pure function from inputs to `Results`, which the exports then only
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from agora.config import Consultation
+from agora.domain.brigading import Signals
 from agora.domain.counts import Counts, votes
 from agora.domain.groups import Choice, Groups, opinion_groups
 from agora.domain.proposals import Proposal
@@ -45,6 +46,7 @@ class Results:
     sampled: SampleResults | None
     by_status: Mapping[str, int]
     history: list[dict[str, object]]
+    signals: Mapping[str, Signals] = field(default_factory=dict)  # brigading signals, by proposal id
 
     @property
     def participants(self) -> int:
@@ -89,6 +91,7 @@ def compute(
     sample: VoteSample | None = None,
     previous_history: Sequence[Mapping[str, object]] = (),
     previous_choice: Choice = Choice(),
+    signals: Mapping[str, Signals] | None = None,
 ) -> Results:
     """`table` holds the tallies of `accepted`, in that order (see `counts.counts`)."""
     questions = consultation.demographics
@@ -113,4 +116,5 @@ def compute(
         sampled=sampled(sample, c.ids, consultation, previous_choice),
         by_status=by_status,
         history=history(previous_history, {"at": generated_at, "participants": c.participants, "votes": int(scores.votes.sum())}),
+        signals=signals or {},
     )

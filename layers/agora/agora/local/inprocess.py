@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from agora import config, contract
 from agora.adapters import aws
-from agora.local import resources
+from agora.local import poller, resources
 from agora.local.functions import FUNCTIONS_DIR, FunctionHost
 from agora.local.gateway import match, proxy_event
 from agora.services import idempotency, wiring
@@ -70,6 +70,7 @@ class InProcessStack:
         self.env: dict[str, str] = {}
         self.functions = FunctionHost()
         self._saved: dict[str, str | None] = {}
+        self._counted: dict[str, str] = {}  # shard -> last sequence number handed to score
         self._mock = mock_aws()
 
     def __enter__(self) -> InProcessStack:
@@ -164,6 +165,28 @@ class InProcessStack:
 
     def snapshot(self) -> dict[str, Any]:
         return self.invoke("snapshot", {})
+
+    def count(self) -> None:
+        """Hand score every stream record written since the last call, as one batch per shard."""
+        table = self.env[contract.CONTENT.env_var]
+        arn = boto3.client("dynamodb").describe_table(TableName=table)["Table"]["LatestStreamArn"]
+        # moto serves streams only on their regional endpoint, not the account-based one botocore picks.
+        streams = boto3.client("dynamodbstreams", endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com")
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            shard_id = shard["ShardId"]
+            after = self._counted.get(shard_id)
+            position = {"ShardIteratorType": "TRIM_HORIZON"} if after is None else {
+                "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+            iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **position)["ShardIterator"]
+            while records := streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]:
+                wanted = [r for r in records if poller.wanted(r)]
+                response = self.invoke("score", {"Records": wanted, "shardId": shard_id, "state": {}})
+                assert not response["batchItemFailures"], response
+                self._counted[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
+                iterator = streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard_id, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                    SequenceNumber=self._counted[shard_id],
+                )["ShardIterator"]
 
     def published(self, n: int) -> list[str]:
         """n accepted proposals, published in the sequence pool by a snapshot."""

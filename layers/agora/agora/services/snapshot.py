@@ -26,7 +26,7 @@ from agora.adapters.bucket import Bucket
 from agora.adapters.content import ContentStore
 from agora.adapters.tallies import TallyStore
 from agora.adapters.vote_sample import read_sample
-from agora.domain import exports
+from agora.domain import brigading, exports
 from agora.domain.counts import counts
 from agora.domain.groups import Choice
 from agora.domain.proposals import Status
@@ -90,6 +90,7 @@ class SnapshotService:
         publish_proposal_index(self.content, self.bucket, accepted, now)
         # The tally items as read are the largest thing in memory: keep only their arrays.
         table = counts([p.id for p in accepted], tallies, self.consultation.demographics)
+        suspicious = brigading.signals(tallies)
         del tallies, pool
         lap("publish_pool")
         sample = self.sample()
@@ -104,6 +105,7 @@ class SnapshotService:
             sample,
             previous.get("participation.json", {}).get("over_time", []),
             Choice.of(previous.get("groups.json", {}).get("choice")),
+            suspicious,
         )
         lap("compute")
         files = exports.files(results)
