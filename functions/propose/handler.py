@@ -31,10 +31,11 @@ Limit = Annotated[int, Query(ge=1, le=50)]
 def submit(
     submission: Submission,
     me: Annotated[Claims, Depends(http.participant)],
+    source: Annotated[str | None, Depends(http.source_address)],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> Response[ProposalCreated]:
     def create() -> dict[str, str]:
-        proposal = wiring.proposals().submit(me.participant_id, submission.text, submission.language)
+        proposal = wiring.proposals().submit(me.participant_id, submission.text, submission.language, source)
         return {"id": proposal.id, "status": proposal.status.value}
 
     created = idempotency.once(

@@ -144,3 +144,13 @@ def test_votes_are_refused_outside_the_opening_hours(api, monkeypatch):
     ):
         reply = api.call(method, path, body, token=token)
         assert reply.status == 409 and reply.body["error"]["code"] == "consultation_not_open"
+
+
+def test_proposals_beyond_the_per_network_rate_are_429(api, monkeypatch):
+    monkeypatch.setattr(wiring.proposals().per_source, "limit", 2)
+    texts = [f"Il faut ouvrir la bibliothèque numéro {i} le dimanche" for i in range(3)]
+    replies = [api.call("POST", "/proposals", {"text": t}, token=api.participant(), source_ip="192.0.2.1") for t in texts]
+    assert [r.status for r in replies] == [201, 201, 429]
+    assert replies[2].body["error"]["code"] == "too_many_proposals_from_network"
+    other = api.call("POST", "/proposals", {"text": texts[2]}, token=api.participant(), source_ip="192.0.2.2")
+    assert other.status == 201

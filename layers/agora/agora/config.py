@@ -38,6 +38,7 @@ class ProposalRules(Strict):
     # At most 100, so that a participant's own proposals are read back in one BatchGetItem.
     per_participant: int = Field(20, ge=1, le=100, description="Most proposals one participant may submit.")
     per_participant_per_hour: int = Field(10, ge=1, description="Most proposals one participant may submit in any hour.")
+    per_source_per_hour: int = Field(60, ge=1, description="Most proposals from one network in any hour.")
 
     @model_validator(mode="after")
     def _bounds(self) -> ProposalRules:

@@ -27,6 +27,15 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def network_of(address: str | None) -> str:
+    """What one person or household holds: an IPv4 address, an IPv6 /64; "" if not an address."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return ""
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False) if ip.version == 6 else ip)
+
+
 def looks_like_token(value: str) -> bool:
     """Shaped like a participant token, signature unchecked: lets a moderator route tell a citizen
     (403, known but not allowed) from a caller with no credentials at all (401)."""
@@ -92,11 +101,5 @@ class Signer:
     def source_tag(self, address: str | None) -> str:
         """A short keyed hash of the caller's network (an IPv6 /64, an IPv4 address): lets the
         snapshot see many votes from one place without anyone storing or reversing the address."""
-        if not address:
-            return ""
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return ""
-        network = ipaddress.ip_network(f"{ip}/64", strict=False) if ip.version == 6 else ip
-        return self._mac("source", str(network))[:10]
+        network = network_of(address)
+        return self._mac("source", network)[:10] if network else ""

@@ -12,7 +12,9 @@ from agora.adapters.content import ContentStore
 from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain import search
-from agora.domain.errors import NotFound, Unavailable
+from agora.domain.errors import NotFound, RateLimited, Unavailable
+from agora.domain.identity import network_of
+from agora.domain.limits import SlidingWindow
 from agora.domain.opening import check_open
 from agora.domain.proposals import Indexed, Proposal, validate_text, visible_to
 from agora.domain.submissions import admit
@@ -35,14 +37,23 @@ class ProposalService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.consultation, self.content, self.store, self.index, self.clock = consultation, content, store, index, clock
+        self.per_source = SlidingWindow(consultation.proposals.per_source_per_hour, 3600)
 
-    def submit(self, author_id: str, text: str, language: str | None) -> Proposal:
+    def submit(self, author_id: str, text: str, language: str | None, address: str | None = None) -> Proposal:
         """Store a valid proposal within its author's caps. Only a stored proposal counts against
         them: the caps and the proposal are written in one transaction, after validation."""
         now = self.clock()
         check_open(self.consultation, now)
         language = language or self.consultation.default_language
         clean = validate_text(text, language, self.consultation.proposals)
+        network = network_of(address)
+        wait = self.per_source.hit(network, now) if network else None
+        if wait is not None:
+            raise RateLimited(
+                "too_many_proposals_from_network",
+                f"Too many proposals from your network in the last hour; retry in {wait} s.",
+                wait,
+            )
         proposal = Proposal(
             id=uuid.uuid4().hex, text=clean, language=language, author_id=author_id, created_at=round(now, 3)
         )
