@@ -7,7 +7,8 @@ the shardId the checkpoint is kept under; the (empty) window state is handed bac
 from typing import Any
 
 from agora.adapters import stream
-from agora.http import count, logger, metrics, tracer
+from agora.http import count, logger, metrics
+from agora.tracing import tracer
 from agora.services import wiring
 
 

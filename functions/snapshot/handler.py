@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from agora.http import logger, metrics, tracer
+from agora.http import logger, metrics
+from agora.tracing import tracer
 from agora.services import wiring
 
 
