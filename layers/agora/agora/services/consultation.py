@@ -40,6 +40,7 @@ class ConsultationService:
             "status": k.status(datetime.fromtimestamp(self.clock(), timezone.utc)),
             "demographics": [q.model_dump() for q in k.demographics],
             "sequence_size": k.sequence.size,
+            "refusal_reasons": list(k.moderation.refusal_reasons),  # the charter, for the moderation page
             "counts": {name: counts.get(name, 0) for name in ("participants", "proposals", "votes")},
             "counts_at": counts.get("generated_at"),
         }
