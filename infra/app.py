@@ -1,4 +1,5 @@
-"""The CDK app: one ConsultationStack per consultations/*.toml, or the one `-c consultation=<slug>` names.
+"""The CDK app: one ConsultationStack per consultations/*.toml (or the one `-c consultation=<slug>`
+names), for the stage `-c stage=dev|prod` names (dev by default).
 
 `npx cdk synth` runs this file and hands it cdk.json's context (plus -c) in the environment;
 `python infra/app.py [-c key=value ...]` gets the same context from cdk.json read here, so both
@@ -25,8 +26,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 
 import aws_cdk as cdk  # noqa: E402
 
-from agora import config  # noqa: E402
+from agora import config, contract  # noqa: E402
+from infra import nag  # noqa: E402
 from infra.consultation_stack import ConsultationStack  # noqa: E402
+from infra.stage import STAGES  # noqa: E402
+
+C = contract.Context
 
 CONSULTATIONS = ROOT / "consultations"
 # What the CDK CLI adds to every synth by default; with cdk.json's "versionReporting": false,
@@ -59,7 +64,10 @@ def build(context: dict[str, Any], outdir: str | Path | None = None) -> cdk.App:
     if outdir is None and not os.environ.get("CDK_OUTDIR"):
         outdir = ROOT / "cdk.out"  # run directly, write where the CLI would (it sets CDK_OUTDIR)
     app = cdk.App(context=context, outdir=str(outdir) if outdir else None)
-    only = app.node.try_get_context("consultation")
+    only = app.node.try_get_context(C.CONSULTATION)
+    stage = app.node.try_get_context(C.STAGE) or "dev"
+    if stage not in STAGES:
+        raise SystemExit(f"no stage {stage!r} (known: {', '.join(STAGES)})")
     files = sorted(CONSULTATIONS.glob("*.toml"))
     consultations = [(config.load(f), f) for f in files]  # validates every file, even unselected
     chosen = [(k, f) for k, f in consultations if only in (None, k.slug)]
@@ -67,7 +75,17 @@ def build(context: dict[str, Any], outdir: str | Path | None = None) -> cdk.App:
         known = ", ".join(k.slug for k, _ in consultations) or "none"
         raise SystemExit(f"no consultation {only!r} in {CONSULTATIONS} (known: {known})")
     for consultation, path in chosen:
-        ConsultationStack(app, f"agora-{consultation.slug}", consultation, consultation_file=path)
+        ConsultationStack(
+            app,
+            contract.stack_name(consultation.slug, stage),
+            consultation,
+            stage=STAGES[stage],
+            consultation_file=path,
+            next_proposal_provisioned=int(app.node.try_get_context(C.NEXT_PROPOSAL_PROVISIONED) or 0),
+            cloudfront_web_acl_arn=app.node.try_get_context(C.CLOUDFRONT_WEB_ACL),
+            alarm_email=app.node.try_get_context(C.ALARM_EMAIL),
+        )
+    nag.check(app)
     return app
 
 

@@ -1,4 +1,5 @@
-"""One consultation, one stack: its data, functions, API, scoring, snapshots and edge (ARCHITECTURE §1)."""
+"""One consultation, one stack: its data, functions, API, firewall, scoring, snapshots, edge and
+monitoring (ARCHITECTURE §1)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from infra.bundling import ROOT
 from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.edge import Edge
+from infra.constructs.firewall import Firewall
 from infra.constructs.functions import Functions
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.scoring import Scoring
 from infra.constructs.snapshots import Snapshots
+from infra.nag import accept_bucket_deployment
+from infra.stage import Stage
 
-F = contract.Function
+F, O = contract.Function, contract.Output
+WEB_DIR = ROOT / "web"
 
 
 class ConsultationStack(Stack):
@@ -28,17 +34,22 @@ class ConsultationStack(Stack):
         id: str,
         consultation: Consultation,
         *,
+        stage: Stage,
         consultation_file: Path | None = None,
+        next_proposal_provisioned: int = 0,
+        cloudfront_web_acl_arn: str | None = None,
+        alarm_email: str | None = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("description", f"agora consultation {consultation.slug}")
+        kwargs.setdefault("description", f"agora consultation {consultation.slug} ({stage.name})")
         super().__init__(scope, id, **kwargs)
         Tags.of(self).add("agora:consultation", consultation.slug)
-        self.consultation = consultation
+        Tags.of(self).add("agora:stage", stage.name)
+        self.consultation, self.stage = consultation, stage
 
-        self.data = Data(self, "Data")
+        self.data = Data(self, "Data", stage=stage)
         # The edge comes before the functions: snapshot writes its URL into every manifest.
-        self.edge = Edge(self, "Edge", bucket=self.data.bucket)
+        self.edge = Edge(self, "Edge", bucket=self.data.bucket, web_acl_arn=cloudfront_web_acl_arn)
         self.functions = Functions(
             self,
             "Functions",
@@ -46,16 +57,46 @@ class ConsultationStack(Stack):
             consultation_file=consultation_file or ROOT / "consultations" / f"{consultation.slug}.toml",
             data=self.data,
             public_base_url=f"https://{self.edge.domain_name}",
+            stage=stage,
+            metrics_namespace=id,
+            next_proposal_provisioned=next_proposal_provisioned,
         )
         fn = self.functions.by_name
-        self.api = Api(self, "Api", consultation=consultation, functions=fn)
+        self.api = Api(self, "Api", consultation=consultation, functions=self.functions.http_targets, stage=stage)
+        self.firewall = Firewall(
+            self, "Firewall", stage=self.api.rest_api.deployment_stage, per_ip_per_minute=consultation.throttle.per_ip_per_minute
+        )
         self.scoring = Scoring(self, "Scoring", function=fn[F.SCORE], table=self.data.content)
         self.snapshots = Snapshots(
             self, "Snapshots", function=fn[F.SNAPSHOT], every_seconds=consultation.snapshot_every_seconds
         )
+        # Pages call the API by its own URL (no trailing slash: they add the path).
+        self.pages = (
+            self.edge.publish_pages(WEB_DIR, self.api.rest_api.url.rstrip("/")) if WEB_DIR.is_dir() else None
+        )
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            namespace=id,
+            functions=fn,
+            rest_api=self.api.rest_api,
+            tables=self.data.tables,
+            dead_letters=self.scoring.dead_letters,
+            snapshot_every_seconds=consultation.snapshot_every_seconds,
+            alarm_email=alarm_email,
+        )
+        accept_bucket_deployment(self)
 
-        CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
-        CfnOutput(self, "DistributionDomain", value=self.edge.domain_name)
-        CfnOutput(self, "BucketName", value=self.data.bucket.bucket_name)
-        CfnOutput(self, "UserPoolId", value=self.api.user_pool.user_pool_id)
-        CfnOutput(self, "UserPoolClientId", value=self.api.user_pool_client.user_pool_client_id)
+        for key, value in {
+            O.API_URL: self.api.rest_api.url,
+            O.DISTRIBUTION_DOMAIN: self.edge.domain_name,
+            O.BUCKET: self.data.bucket.bucket_name,
+            O.CONTENT_TABLE: self.data.content.table_name,
+            O.TALLIES_TABLE: self.data.tallies.table_name,
+            O.DEAD_LETTERS: self.scoring.dead_letters.queue_url,
+            O.SCORE_FUNCTION: fn[F.SCORE].function_name,
+            O.METRICS_NAMESPACE: id,
+            O.USER_POOL: self.api.user_pool.user_pool_id,
+            O.USER_POOL_CLIENT: self.api.user_pool_client.user_pool_client_id,
+        }.items():
+            CfnOutput(self, key.value, value=value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 
 from aws_cdk import aws_apigateway as apigw
@@ -11,7 +12,9 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from agora import contract
-from agora.config import Consultation
+from agora.config import Consultation, Throttle
+from infra import nag
+from infra.stage import Stage
 
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]  # as agora.http's CORSConfig
 
@@ -43,6 +46,18 @@ GATEWAY_ERRORS: tuple[tuple[apigw.ResponseType, str | None, str, str | None, dic
 )
 
 
+def route_throttles(throttle: Throttle) -> dict[str, apigw.MethodDeploymentOptions]:
+    """Each route's share of the stage limits, keyed as API Gateway's method settings are ("/path/METHOD")."""
+    options = {}
+    for route, share in throttle.routes.items():
+        method, path = route.split(" ", 1)
+        options[f"{path}/{method}"] = apigw.MethodDeploymentOptions(
+            throttling_rate_limit=share * throttle.rate_limit,
+            throttling_burst_limit=math.ceil(share * throttle.burst_limit),
+        )
+    return options
+
+
 class Api(Construct):
     def __init__(
         self,
@@ -51,18 +66,29 @@ class Api(Construct):
         *,
         consultation: Consultation,
         functions: Mapping[contract.Function, lambda_.IFunction],
+        stage: Stage,
     ) -> None:
         super().__init__(scope, id)
         throttle = consultation.throttle
 
-        # Moderators are invited by an administrator, never self-registered.
+        # Moderators are invited by an administrator (`agora moderators add`), never self-registered.
         self.user_pool = cognito.UserPool(
             self,
             "Moderators",
             self_sign_up_enabled=False,
             sign_in_aliases=cognito.SignInAliases(email=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # A moderator can publish or bury any proposal: a stolen password must not be enough.
+            mfa=cognito.Mfa.REQUIRED if stage.moderator_mfa else cognito.Mfa.OFF,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False) if stage.moderator_mfa else None,
+            password_policy=cognito.PasswordPolicy(
+                min_length=12, require_digits=True, require_lowercase=True, require_uppercase=True, require_symbols=True
+            ),
+            removal_policy=stage.removal_policy,
         )
+        nag.accept(self.user_pool, "COG8", "a handful of invited moderators, strong passwords, MFA on prod: threat protection's price buys little")
+        if not stage.moderator_mfa:
+            nag.accept(self.user_pool, "COG2", "dev pools hold test moderators only; prod requires MFA")
         self.user_pool_client = self.user_pool.add_client(
             "ModeratorPages", auth_flows=cognito.AuthFlow(user_srp=True), generate_secret=False
         )
@@ -81,6 +107,8 @@ class Api(Construct):
                 # Sheds a TV-spot spike at the door instead of in DynamoDB.
                 throttling_rate_limit=throttle.rate_limit,
                 throttling_burst_limit=throttle.burst_limit,
+                # ... and no single route may take it all (consultation.throttle.routes).
+                method_options=route_throttles(throttle),
                 tracing_enabled=True,
             ),
             default_cors_preflight_options=apigw.CorsOptions(
@@ -104,7 +132,22 @@ class Api(Construct):
                     authorization_type=apigw.AuthorizationType.COGNITO,
                 )
             else:
-                resource.add_method(route.method, integrations[route.function])
+                method = resource.add_method(route.method, integrations[route.function])
+                for rule in ("APIG4", "COG4"):
+                    nag.accept(method, rule, "citizens are anonymous: the handler checks a participant token where the route needs one")
+
+        nag.accept(
+            self.rest_api,
+            "APIG2",
+            "the handlers validate every body and parameter (pydantic), answering 422 in our error shape, not a 400 in API Gateway's",
+        )
+        for rule in ("APIG1", "APIG6"):
+            nag.accept(
+                self.rest_api.deployment_stage,
+                rule,
+                "stage logs need the account-wide API Gateway CloudWatch role, which per-consultation stacks must not own; "
+                "the functions log every request with its id",
+            )
 
         for response_type, status, code, message, headers in GATEWAY_ERRORS:
             self.rest_api.add_gateway_response(

@@ -9,6 +9,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from agora import contract
+from infra import nag
+from infra.stage import Stage
 
 
 def _string_key(name: str | None) -> dynamodb.Attribute | None:
@@ -16,8 +18,9 @@ def _string_key(name: str | None) -> dynamodb.Attribute | None:
 
 
 class Data(Construct):
-    def __init__(self, scope: Construct, id: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, stage: Stage) -> None:
         super().__init__(scope, id)
+        self.stage = stage
 
         # Built from contract.TABLES, the definitions the embedded stack uses too.
         self.tables = {spec.logical_id: self._table(spec) for spec in contract.TABLES}
@@ -36,6 +39,14 @@ class Data(Construct):
             encryption=s3.BucketEncryption.S3_MANAGED,
             # ... but a snapshot every few minutes would keep thousands of stale copies.
             lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30))],
+            removal_policy=stage.removal_policy,
+            # A versioned bucket is never empty: dev empties it (a custom resource) so it can go.
+            auto_delete_objects=not stage.keeps_data,
+        )
+        nag.accept(
+            self.bucket,
+            "S1",
+            "the world reads it through CloudFront and only our functions write it; access logs would need a bucket more",
         )
 
         # HMAC key for participant tokens and sequence proofs; rotating it logs everyone out.
@@ -47,10 +58,15 @@ class Data(Construct):
                 password_length=64, exclude_punctuation=True
             ),
         )
+        nag.accept(
+            self.signing_secret,
+            "SMG4",
+            "rotating it signs every participant out and voids the proofs they were served: by hand, between consultations",
+        )
 
     def _table(self, spec: contract.Table) -> dynamodb.Table:
-        # Items that expire (idempotency records, a day at most) are not worth restoring.
-        durable = spec.ttl_attribute is None
+        # Only durable tables of a stage that keeps data are worth restoring or keeping.
+        kept = spec.durable and self.stage.keeps_data
         table = dynamodb.Table(
             self,
             spec.logical_id,
@@ -59,12 +75,17 @@ class Data(Construct):
             # Traffic comes in spikes (a TV spot), then nearly nothing: on-demand fits both.
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=durable
+                point_in_time_recovery_enabled=kept
             ),
+            deletion_protection=kept,
+            # A KMS key in the account: every use of it is in CloudTrail.
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
             stream=dynamodb.StreamViewType(spec.stream) if spec.stream else None,
             time_to_live_attribute=spec.ttl_attribute,
-            removal_policy=RemovalPolicy.RETAIN if durable else RemovalPolicy.DESTROY,
+            removal_policy=RemovalPolicy.RETAIN if kept else RemovalPolicy.DESTROY,
         )
+        if not kept:
+            nag.accept(table, "DDB3", "disposable: a dev stage, or idempotency records that expire within a day")
         for index in spec.indexes:
             table.add_global_secondary_index(
                 index_name=index.name,

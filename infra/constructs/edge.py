@@ -2,40 +2,92 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from aws_cdk import Duration
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
 
 from agora import contract
+from infra import nag
 
 # What the world may read. The rest of the bucket (the sequence pool, with authors; internal
 # indexes, with pending proposals) is for the functions only.
 PUBLIC_PREFIXES = (contract.RESULTS_PREFIX, contract.WEB_PREFIX)
+# The pages' one place that says where the API and the results are (web/js/config.js).
+PAGES_CONFIG = "js/config.js"
+# Browsers check back every minute; CloudFront keeps pages a day, and each deployment invalidates them.
+PAGES_CACHE_CONTROL = "public, max-age=60, s-maxage=86400"
+
+
+def pages_config(source: str, values: dict[str, str]) -> str:
+    """web/js/config.js with each `export const NAME = "...";` set to this deployment's value."""
+    for name, value in values.items():
+        source, found = re.subn(
+            rf'export const {name} = "[^"]*";', lambda _, v=value: f'export const {name} = "{v}";', source
+        )
+        if found != 1:
+            raise ValueError(f'{PAGES_CONFIG} must declare `export const {name} = "...";` once')
+    return source
 
 
 class Edge(Construct):
-    def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket) -> None:
+    def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket, web_acl_arn: str | None = None) -> None:
         super().__init__(scope, id)
+        self.bucket = bucket
+        access = cloudfront.S3OriginAccessControl(self, "OriginAccess")
+        # Snapshot sets each file's Cache-Control (seconds for results/latest and the manifest, a
+        # year for the immutable timestamped files) and this policy honours it; what has none is
+        # kept a minute, never CloudFront's default day.
+        cache = cloudfront.CachePolicy(
+            self,
+            "HonourCacheControl",
+            comment="agora: the object's Cache-Control, else a minute",
+            min_ttl=Duration.seconds(0),
+            default_ttl=Duration.minutes(1),
+            max_ttl=Duration.days(365),
+            enable_accept_encoding_gzip=True,
+            enable_accept_encoding_brotli=True,
+        )
+
+        def behaviour(origin_path: str | None) -> cloudfront.BehaviorOptions:
+            return cloudfront.BehaviorOptions(
+                # OAC: the bucket stays private, only this distribution may read it.
+                origin=origins.S3BucketOrigin.with_origin_access_control(
+                    bucket, origin_access_control=access, origin_path=origin_path
+                ),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cache,
+                # Results are open data: any site may fetch them.
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
+            )
+
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
             comment="agora results and web pages",
-            default_behavior=cloudfront.BehaviorOptions(
-                # OAC: the bucket stays private, only this distribution may read it.
-                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
-                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-                # Honours each object's Cache-Control: seconds for results/latest, a year for
-                # the immutable timestamped exports (set by snapshot).
-                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                # Results are open data: any site may fetch them.
-                response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
-            ),
+            # The pages at the root (web/index.html at /), the results under their own path.
+            default_behavior=behaviour("/" + contract.WEB_PREFIX.rstrip("/")),
+            additional_behaviors={f"/{contract.RESULTS_PREFIX}*": behaviour(None)},
+            default_root_object="index.html",
+            # CloudFront web ACLs live in us-east-1 only: one made there, once per account, by ARN.
+            web_acl_id=web_acl_arn,
             # Consultations are European: the cheapest class covers Europe and North America.
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
         )
         self.domain_name = self.distribution.distribution_domain_name
+        for rule, reason in (
+            ("CFR1", "a consultation is open to anyone, wherever they live"),
+            ("CFR2", "CloudFront web ACLs exist in us-east-1 only: pass cloudfront_web_acl_arn; it serves cached files only"),
+            ("CFR3", "access logs need a log bucket with ACLs per consultation; CloudFront's metrics show a spike"),
+            ("CFR4", "the default *.cloudfront.net certificate admits old TLS; TLSv1.2_2021 needs a custom domain (not built)"),
+        ):
+            nag.accept(self.distribution, rule, reason)
         # The OAC grant covers the whole bucket; an explicit deny wins over it everywhere else.
         bucket.add_to_resource_policy(
             iam.PolicyStatement(
@@ -45,4 +97,25 @@ class Edge(Construct):
                 actions=["s3:GetObject"],
                 not_resources=[bucket.arn_for_objects(prefix + "*") for prefix in PUBLIC_PREFIXES],
             )
+        )
+
+    def publish_pages(self, web_dir: Path, api_base_url: str) -> deployment.BucketDeployment:
+        """Copy `web/` as it stands to the bucket's web/ prefix, told where this stack's API is."""
+        config = pages_config(
+            (web_dir / PAGES_CONFIG).read_text(),
+            # Results from this very distribution, so a spike on them never reaches Lambda.
+            {"API_BASE": api_base_url, "RESULTS_BASE": "/"},
+        )
+        return deployment.BucketDeployment(
+            self,
+            "Pages",
+            sources=[
+                deployment.Source.asset(str(web_dir), exclude=[PAGES_CONFIG]),
+                deployment.Source.data(PAGES_CONFIG, config),
+            ],
+            destination_bucket=self.bucket,
+            destination_key_prefix=contract.WEB_PREFIX,
+            cache_control=[deployment.CacheControl.from_string(PAGES_CACHE_CONTROL)],
+            distribution=self.distribution,
+            distribution_paths=["/*"],
         )

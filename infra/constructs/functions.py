@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -12,7 +12,9 @@ from constructs import Construct
 from agora import contract
 from agora.config import Consultation
 from infra.bundling import LAYER_CONSULTATION_FILE, ROOT, function_code, layer_code
+from infra import nag
 from infra.constructs.data import Data
+from infra.stage import Stage
 
 F = contract.Function
 FUNCTIONS_DIR = ROOT / "functions"
@@ -55,6 +57,9 @@ class Functions(Construct):
         consultation_file: Path,
         data: Data,
         public_base_url: str,
+        stage: Stage,
+        metrics_namespace: str,
+        next_proposal_provisioned: int = 0,
     ) -> None:
         super().__init__(scope, id)
         # One layer for all: the agora package, its dependencies and this consultation's TOML.
@@ -71,8 +76,8 @@ class Functions(Construct):
             contract.BUCKET_ENV: data.bucket.bucket_name,
             contract.CONSULTATION_FILE_ENV: LAYER_CONSULTATION_FILE,
             contract.PUBLIC_BASE_URL_ENV: public_base_url,
-            "POWERTOOLS_SERVICE_NAME": "agora",
-            "POWERTOOLS_METRICS_NAMESPACE": f"agora-{consultation.slug}",
+            "POWERTOOLS_SERVICE_NAME": contract.METRICS_SERVICE,
+            "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace,
         }
         self.by_name: dict[F, lambda_.Function] = {}
         for name in discover():
@@ -83,7 +88,7 @@ class Functions(Construct):
             self.by_name[name] = lambda_.Function(
                 self,
                 name.value,
-                description=f"agora-{consultation.slug} {name.value}",
+                description=f"{metrics_namespace} {name.value}",
                 runtime=RUNTIME,
                 architecture=ARCHITECTURE,
                 handler="handler.lambda_handler",
@@ -93,15 +98,51 @@ class Functions(Construct):
                 timeout=Duration.seconds(timeout),
                 tracing=lambda_.Tracing.ACTIVE,
                 environment=env,
+                reserved_concurrent_executions=stage.reserved_concurrency.get(name),
                 # An explicit group: retention is set at creation, not by a custom resource later.
                 log_group=logs.LogGroup(
                     self,
                     f"{name.value}-logs",
-                    retention=logs.RetentionDays.ONE_MONTH,
-                    removal_policy=RemovalPolicy.DESTROY,
+                    retention=stage.log_retention,
+                    removal_policy=stage.removal_policy,
                 ),
             )
+        # The API calls next_proposal through an alias, so provisioned concurrency for an announced
+        # campaign (warm containers with the pool loaded) is switched on and off without the API changing.
+        self.next_proposal_alias = lambda_.Alias(
+            self,
+            "NextProposalLive",
+            alias_name="live",
+            version=self.by_name[F.NEXT_PROPOSAL].current_version,
+            provisioned_concurrent_executions=next_proposal_provisioned or None,
+        )
+        # What each HTTP route invokes.
+        self.http_targets: dict[F, lambda_.IFunction] = {
+            **{name: self.by_name[name] for name in contract.HTTP_FUNCTIONS},
+            F.NEXT_PROPOSAL: self.next_proposal_alias,
+        }
         self._grant_least_privilege(data)
+        self._accept_findings(data)
+
+    def _accept_findings(self, data: Data) -> None:
+        for fn in self.by_name.values():
+            nag.accept(fn, "L1", f"{RUNTIME.name}: the layer's wheels are built and tested for it (infra/bundling.py)")
+            nag.accept(fn, "IAM4", "the basic execution policy lets the function write its own logs, nothing else", [nag.BASIC_EXECUTION_POLICY])
+            nag.accept(
+                fn,
+                "IAM5",
+                "CDK's grants: object actions (GetObject*, List*...) on the bucket's objects, queries on the content "
+                "table's indexes; X-Ray and ListStreams take no resource (tests/infra: test_least_privilege)",
+                [
+                    "Action::s3:GetBucket*",
+                    "Action::s3:GetObject*",
+                    "Action::s3:List*",
+                    "Action::s3:Abort*",
+                    "Resource::*",
+                    nag.resource_arn(data.bucket, "/*"),
+                    nag.resource_arn(data.content, "/index/*"),
+                ],
+            )
 
     def _grant_least_privilege(self, data: Data) -> None:
         fn = self.by_name
@@ -113,9 +154,11 @@ class Functions(Construct):
         data.content.grant_read_write_data(fn[F.CONSULTATION])
         data.bucket.grant_read(fn[F.CONSULTATION])
 
-        # propose: writes and reads back proposals (content); Idempotency-Key records.
+        # propose: writes and reads back proposals (content); Idempotency-Key records; the
+        # proposal index for similar proposals and search (bucket).
         data.content.grant_read_write_data(fn[F.PROPOSE])
         data.idempotency.grant_read_write_data(fn[F.PROPOSE])
+        data.bucket.grant_read(fn[F.PROPOSE])
 
         # vote: one conditional put or delete per request, never a read (the condition is
         # evaluated by DynamoDB); checks votability against the published pool (bucket).
@@ -127,8 +170,10 @@ class Functions(Construct):
         data.content.grant_read_data(fn[F.NEXT_PROPOSAL])
         data.bucket.grant_read(fn[F.NEXT_PROPOSAL])
 
-        # moderate: the queue (status index), locks and decisions on proposal items.
+        # moderate: the queue (status index), locks and decisions on proposal items; the proposal
+        # index for duplicates and theme suggestions (bucket).
         data.content.grant_read_write_data(fn[F.MODERATE])
+        data.bucket.grant_read(fn[F.MODERATE])
 
         # score: reads its checkpoint and commits counters with it (tallies); the stream
         # read and the dead-letter queue are granted by its event source (scoring.py).

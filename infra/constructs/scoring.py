@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
@@ -11,6 +10,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from agora import contract
+from infra import nag
 
 
 class Scoring(Construct):
@@ -26,6 +26,7 @@ class Scoring(Construct):
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
+        nag.accept(self.dead_letters, "SQS3", "it is the dead-letter destination itself")
 
         function.add_event_source(
             sources.DynamoEventSource(
@@ -51,14 +52,3 @@ class Scoring(Construct):
             )
         )
 
-        # Anything here is a vote the tallies may be missing: someone must look.
-        cloudwatch.Alarm(
-            self,
-            "DeadLettersAlarm",
-            alarm_description="score gave up on stream records: run a recount",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )

@@ -29,15 +29,37 @@ def demo_context(**extra: Any) -> dict[str, Any]:
     return {**default_context(), "consultation": "demo", **extra}
 
 
-@pytest.fixture(scope="session")
-def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The demo stack, built once per session, with bundling skipped (no pip, no layer build)."""
+# What a prod deployment for a TV campaign passes: warm next_proposal containers, someone to tell,
+# and the account's CloudFront web ACL.
+CAMPAIGN = {
+    "next_proposal_provisioned": "5",
+    "alarm_email": "ops@example.org",
+    "cloudfront_web_acl_arn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/agora/abc",
+}
+
+
+def _stack(tmp_path_factory: pytest.TempPathFactory, stage: str, **extra: Any) -> Any:
+    """The demo stack of a stage, with bundling skipped (no pip, no layer build)."""
     if NODE_MISSING:
         pytest.skip(NODE_REASON)
+    from agora import contract
     from infra.app import build
 
-    app = build(demo_context(**{"aws:cdk:bundling-stacks": []}), outdir=tmp_path_factory.mktemp("cdk.out"))
-    return app.node.find_child("agora-demo")
+    context = demo_context(stage=stage, **{"aws:cdk:bundling-stacks": []}, **extra)
+    app = build(context, outdir=tmp_path_factory.mktemp(f"cdk.out-{stage}"))
+    return app.node.find_child(contract.stack_name("demo", stage))
+
+
+@pytest.fixture(scope="session")
+def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The dev stage, as `agora deploy demo` builds it."""
+    return _stack(tmp_path_factory, "dev")
+
+
+@pytest.fixture(scope="session")
+def prod_stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The prod stage, as `agora deploy demo --stage prod` builds it for a campaign."""
+    return _stack(tmp_path_factory, "prod", **CAMPAIGN)
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +67,10 @@ def template(demo_stack: Any) -> Any:
     from aws_cdk.assertions import Template
 
     return Template.from_stack(demo_stack)
+
+
+@pytest.fixture(scope="session")
+def prod_template(prod_stack: Any) -> Any:
+    from aws_cdk.assertions import Template
+
+    return Template.from_stack(prod_stack)

@@ -28,8 +28,11 @@ def test_layer_bundles_lambda_platform_wheels_without_docker(tmp_path: Path) -> 
     outdir = tmp_path / "cdk.out"
     build({**default_context(), "consultation": "demo"}, outdir=outdir).synth()
 
-    template = json.loads((outdir / "agora-demo.template.json").read_text())
-    (layer,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::LayerVersion"]
+    template = json.loads((outdir / "agora-demo-dev.template.json").read_text())
+    (layer,) = [
+        r for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::LayerVersion" and r["Properties"]["Description"].startswith("agora")
+    ]
     asset = outdir / ("asset." + layer["Properties"]["Content"]["S3Key"].removesuffix(".zip"))
     site = asset / "python"
 

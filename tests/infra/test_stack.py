@@ -18,6 +18,7 @@ if shutil.which("node") is None:
 from aws_cdk.assertions import Match, Template  # noqa: E402
 
 from agora import config, contract  # noqa: E402
+from tests.infra.helpers import api_paths, fn_id, grants, lid, refs, table_id  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -29,75 +30,6 @@ SIGNERS = {F.CONSULTATION, F.PROPOSE, F.VOTE, F.NEXT_PROPOSAL}
 
 DDB_READ = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:Scan"}
 DDB_WRITE = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def lid(stack: Any, construct: Any) -> str:
-    """The logical id of a construct's CloudFormation resource."""
-    return stack.get_logical_id(construct.node.default_child)
-
-
-def fn_id(stack: Any, name: F) -> str:
-    return lid(stack, stack.functions.by_name[name])
-
-
-def table_id(stack: Any, spec: contract.Table) -> str:
-    return lid(stack, stack.data.tables[spec.logical_id])
-
-
-def refs(value: Any) -> set[str]:
-    """Every logical id a CloudFormation value refers to (Ref / Fn::GetAtt), anywhere inside it,
-    pseudo parameters (AWS::Region...) aside."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if "Ref" in value and not value["Ref"].startswith("AWS::"):
-            found.add(value["Ref"])
-        if "Fn::GetAtt" in value:
-            found.add(value["Fn::GetAtt"][0])
-        for v in value.values():
-            found |= refs(v)
-    elif isinstance(value, list):
-        for v in value:
-            found |= refs(v)
-    return found
-
-
-def grants(template: Template, stack: Any, name: F) -> dict[str, set[str]]:
-    """Actions the function's role may take, by the logical id of the resource ("*" for any)."""
-    role = stack.functions.by_name[name].role
-    role_id = lid(stack, role)
-    out: dict[str, set[str]] = {}
-    for policy in template.find_resources("AWS::IAM::Policy").values():
-        if {"Ref": role_id} not in policy["Properties"]["Roles"]:
-            continue
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-            assert statement["Effect"] == "Allow"
-            actions = statement["Action"]
-            actions = {actions} if isinstance(actions, str) else set(actions)
-            targets = {"*"} if statement["Resource"] == "*" else refs(statement["Resource"])
-            for target in targets:
-                out.setdefault(target, set()).update(actions)
-    return out
-
-
-def api_paths(template: Template) -> dict[str, str]:
-    """Logical id of each API Gateway resource (and the root) -> its full path."""
-    resources = template.find_resources("AWS::ApiGateway::Resource")
-    api_id = next(iter(template.find_resources("AWS::ApiGateway::RestApi")))
-    paths: dict[str, str] = {api_id: ""}
-
-    def path_of(logical_id: str) -> str:
-        if logical_id not in paths:
-            props = resources[logical_id]["Properties"]
-            (parent,) = refs(props["ParentId"])
-            paths[logical_id] = path_of(parent) + "/" + props["PathPart"]
-        return paths[logical_id]
-
-    for logical_id in resources:
-        path_of(logical_id)
-    return {k: v or "/" for k, v in paths.items()}
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -131,9 +63,10 @@ def test_each_table_is_built_from_the_contract(template: Template, demo_stack: A
     assert table.get("TimeToLiveSpecification") == (
         {"AttributeName": spec.ttl_attribute, "Enabled": True} if spec.ttl_attribute else None
     )
-    # Durable data can be restored to any second of the last 35 days; expiring records need not.
-    durable = spec.ttl_attribute is None
-    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": durable}
+    # Encrypted with a key in the account; a dev stage is disposable (prod: test_stages.py).
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": False}
+    assert table["DeletionProtectionEnabled"] is False
 
 
 def test_content_table_is_what_the_architecture_describes(template: Template) -> None:
@@ -145,7 +78,8 @@ def test_content_table_is_what_the_architecture_describes(template: Template) ->
             "GlobalSecondaryIndexes": [Match.object_like({"IndexName": "by_status", "Projection": {"ProjectionType": "ALL"}})],
             "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
             "BillingMode": "PAY_PER_REQUEST",
-            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            # Profiles and votes expire after the consultation's retention period.
+            "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
         },
     )
 
@@ -213,9 +147,11 @@ def test_signing_secret_is_generated_and_read_only_by_the_signers(template: Temp
 def test_one_function_per_folder(template: Template, demo_stack: Any) -> None:
     assert FOLDERS == {f.value for f in F}, "functions/ and contract.Function disagree"
     assert {f.value for f in demo_stack.functions.by_name} == FOLDERS
-    functions = template.find_resources("AWS::Lambda::Function")
-    assert {f["Properties"]["Description"].removeprefix("agora-demo ") for f in functions.values()} == FOLDERS
-    template.resource_count_is("AWS::Lambda::Function", len(FOLDERS))
+    # Ours run on the agora layer (CDK adds its own: the pages' deployment, the dev bucket's emptying).
+    layer = {"Ref": lid(demo_stack, demo_stack.functions.layer)}
+    functions = template.find_resources("AWS::Lambda::Function").values()
+    ours = [f["Properties"] for f in functions if layer in f["Properties"].get("Layers", [])]
+    assert sorted(f["Description"].removeprefix("agora-demo-dev ") for f in ours) == sorted(FOLDERS)
 
 
 def test_every_function_runs_the_same_way(template: Template, demo_stack: Any) -> None:
@@ -235,8 +171,7 @@ def test_every_function_runs_the_same_way(template: Template, demo_stack: Any) -
         # Reserved concurrency 0 would switch a function off.
         assert props.get("ReservedConcurrentExecutions", 1) > 0
         (log_group,) = refs(props["LoggingConfig"])
-        assert log_groups[log_group]["Properties"]["RetentionInDays"] == 30
-    template.resource_count_is("AWS::Logs::LogGroup", len(FOLDERS))
+        assert log_groups[log_group]["Properties"]["RetentionInDays"] == 7  # dev; prod: test_stages.py
 
 
 def test_function_environment_wires_tables_bucket_consultation_and_edge(template: Template, demo_stack: Any) -> None:
@@ -246,8 +181,8 @@ def test_function_environment_wires_tables_bucket_consultation_and_edge(template
         contract.BUCKET_ENV: {"Ref": lid(demo_stack, demo_stack.data.bucket)},
         contract.CONSULTATION_FILE_ENV: "/opt/consultation.toml",
         contract.PUBLIC_BASE_URL_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},
-        "POWERTOOLS_SERVICE_NAME": "agora",
-        "POWERTOOLS_METRICS_NAMESPACE": "agora-demo",
+        "POWERTOOLS_SERVICE_NAME": contract.METRICS_SERVICE,
+        "POWERTOOLS_METRICS_NAMESPACE": "agora-demo-dev",
     }
     functions = template.find_resources("AWS::Lambda::Function")
     for name in F:
@@ -255,12 +190,10 @@ def test_function_environment_wires_tables_bucket_consultation_and_edge(template
         assert {k: env.get(k) for k in expected} == expected, name
 
 
-def test_layer_is_built_for_the_functions_platform(template: Template) -> None:
-    template.resource_count_is("AWS::Lambda::LayerVersion", 1)
-    template.has_resource_properties(
-        "AWS::Lambda::LayerVersion",
-        {"CompatibleRuntimes": ["python3.13"], "CompatibleArchitectures": ["arm64"]},
-    )
+def test_layer_is_built_for_the_functions_platform(template: Template, demo_stack: Any) -> None:
+    layer = template.find_resources("AWS::Lambda::LayerVersion")[lid(demo_stack, demo_stack.functions.layer)]
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
 
 
 def test_least_privilege(template: Template, demo_stack: Any) -> None:
@@ -275,10 +208,10 @@ def test_least_privilege(template: Template, demo_stack: Any) -> None:
     s3_read, s3_read_put = "s3_read", "s3_read_put"
     expected: dict[F, dict[str, str]] = {
         F.CONSULTATION: {content: read_write, bucket: s3_read},
-        F.PROPOSE: {content: read_write, idempotency: read_write},
+        F.PROPOSE: {content: read_write, idempotency: read_write, bucket: s3_read},
         F.VOTE: {content: write, bucket: s3_read},
         F.NEXT_PROPOSAL: {content: read, bucket: s3_read},
-        F.MODERATE: {content: read_write},
+        F.MODERATE: {content: read_write, bucket: s3_read},
         F.SCORE: {tallies: read_write},
         F.SNAPSHOT: {content: read, tallies: read, bucket: s3_read_put},
     }
@@ -312,6 +245,11 @@ def test_least_privilege(template: Template, demo_stack: Any) -> None:
 # --- API --------------------------------------------------------------------------------------
 
 
+def target_id(stack: Any, name: F) -> str:
+    """What API Gateway invokes for a function: next_proposal through its alias (provisioned concurrency)."""
+    return lid(stack, stack.functions.next_proposal_alias) if name is F.NEXT_PROPOSAL else fn_id(stack, name)
+
+
 def test_every_route_is_an_api_method_on_its_function(template: Template, demo_stack: Any) -> None:
     paths = api_paths(template)
     authorizer = next(iter(template.find_resources("AWS::ApiGateway::Authorizer")))
@@ -326,7 +264,7 @@ def test_every_route_is_an_api_method_on_its_function(template: Template, demo_s
         props = methods[key]
         integration = props["Integration"]
         assert integration["Type"] == "AWS_PROXY" and integration["IntegrationHttpMethod"] == "POST", key
-        assert refs(integration["Uri"]) == {fn_id(demo_stack, route.function)}, key
+        assert refs(integration["Uri"]) == {target_id(demo_stack, route.function)}, key
         if route.auth is contract.Auth.MODERATOR:
             assert props["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert props["AuthorizerId"] == {"Ref": authorizer}, key
@@ -431,6 +369,7 @@ def test_dead_letter_queue_is_encrypted_kept_14_days_and_watched(template: Templ
             "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}],
             "Threshold": 1,
             "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "AlarmActions": [{"Ref": lid(demo_stack, demo_stack.monitoring.topic)}],
         },
     )
 
@@ -464,24 +403,20 @@ def test_cloudfront_serves_the_bucket_through_origin_access_control(template: Te
         {"OriginAccessControlConfig": Match.object_like({"OriginAccessControlOriginType": "s3", "SigningBehavior": "always"})},
     )
     bucket = lid(demo_stack, demo_stack.data.bucket)
-    template.has_resource_properties(
-        "AWS::CloudFront::Distribution",
-        {
-            "DistributionConfig": Match.object_like(
-                {
-                    "DefaultCacheBehavior": Match.object_like({"ViewerProtocolPolicy": "redirect-to-https"}),
-                    "Origins": [
-                        Match.object_like(
-                            {
-                                "DomainName": {"Fn::GetAtt": [bucket, "RegionalDomainName"]},
-                                "OriginAccessControlId": {"Fn::GetAtt": [oac_id, "Id"]},
-                            }
-                        )
-                    ],
-                }
-            )
-        },
-    )
+    (distribution_props,) = template.find_resources("AWS::CloudFront::Distribution").values()
+    config = distribution_props["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    for origin in origins.values():
+        assert origin["DomainName"] == {"Fn::GetAtt": [bucket, "RegionalDomainName"]}
+        assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
+    # The pages at the root, from web/ (index.html for /); results under /results/, from the bucket's root.
+    assert config["DefaultRootObject"] == "index.html"
+    assert origins[config["DefaultCacheBehavior"]["TargetOriginId"]]["OriginPath"] == "/" + contract.WEB_PREFIX.rstrip("/")
+    (results,) = config["CacheBehaviors"]
+    assert results["PathPattern"] == f"/{contract.RESULTS_PREFIX}*"
+    assert origins[results["TargetOriginId"]].get("OriginPath", "") == ""
+    for behaviour in (config["DefaultCacheBehavior"], results):
+        assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
     distribution = lid(demo_stack, demo_stack.edge.distribution)
     (policy,) = template.find_resources("AWS::S3::BucketPolicy").values()
     reads = [
@@ -502,9 +437,67 @@ def test_cloudfront_serves_the_bucket_through_origin_access_control(template: Te
     assert f"/{contract.RESULTS_PREFIX}*" in public and f"/{contract.WEB_PREFIX}*" in public
 
 
-def test_outputs(template: Template) -> None:
+def test_cloudfront_honours_each_files_cache_control(template: Template, demo_stack: Any) -> None:
+    """Snapshot sets Cache-Control (seconds for latest, a year for timestamped files): the cache policy
+    must let it rule between 0 and a year, and keep a file without one a minute, not CloudFront's day."""
+    from agora.services.snapshot import IMMUTABLE, SHORT
+
+    (distribution,) = template.find_resources("AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    policies = template.find_resources("AWS::CloudFront::CachePolicy")
+    for behaviour in (config["DefaultCacheBehavior"], *config["CacheBehaviors"]):
+        (policy_id,) = refs(behaviour["CachePolicyId"])
+        policy = policies[policy_id]["Properties"]["CachePolicyConfig"]
+        assert policy["MinTTL"] == 0 and policy["DefaultTTL"] <= 60
+        for cache_control in (SHORT, IMMUTABLE):
+            max_age = int(cache_control.split("max-age=")[1].split(",")[0])
+            assert policy["MinTTL"] <= max_age <= policy["MaxTTL"], cache_control
+        # Query strings, cookies and headers stay out of the key: one cached copy per file.
+        key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+        assert key["QueryStringsConfig"]["QueryStringBehavior"] == "none"
+        assert key["CookiesConfig"]["CookieBehavior"] == "none"
+        assert key["EnableAcceptEncodingGzip"] and key["EnableAcceptEncodingBrotli"]
+
+
+def test_web_pages_are_deployed_under_web_and_told_where_the_api_is(template: Template, demo_stack: Any) -> None:
+    from infra.constructs.edge import PAGES_CONFIG
+
+    (deployment,) = template.find_resources("Custom::CDKBucketDeployment").values()
+    props = deployment["Properties"]
+    assert props["DestinationBucketName"] == {"Ref": lid(demo_stack, demo_stack.data.bucket)}
+    assert props["DestinationBucketKeyPrefix"] == contract.WEB_PREFIX
+    assert props["Prune"] is True
+    assert "max-age=60" in props["SystemMetadata"]["cache-control"]
+    # Each deployment invalidates what CloudFront cached.
+    assert props["DistributionId"] == {"Ref": lid(demo_stack, demo_stack.edge.distribution)}
+    assert props["DistributionPaths"] == ["/*"]
+    # The pages' config.js, with this stack's API (markers resolved at deploy time) and the results here.
+    (markers,) = [m for m in props["SourceMarkers"] if m]
+    rest_api = lid(demo_stack, demo_stack.api.rest_api)
+    assert {"Ref": rest_api} in markers.values()
+    outdir = Path(demo_stack.node.scope.outdir)
+    (config,) = [p for p in outdir.glob(f"asset.*/{PAGES_CONFIG}") if "<<marker:" in p.read_text()]
+    text = config.read_text()
+    assert 'export const RESULTS_BASE = "/";' in text
+    assert 'export const API_BASE = "https://<<marker:' in text and text.count('/";') == 1  # no trailing slash
+
+
+def test_pages_config_sets_each_constant_and_refuses_a_missing_one() -> None:
+    from infra.constructs.edge import pages_config
+
+    source = 'export const API_BASE = "";\n// note\nexport const RESULTS_BASE = "";\nexport const OTHER = 1;\n'
+    assert pages_config(source, {"API_BASE": "https://api/v1", "RESULTS_BASE": "/"}) == (
+        'export const API_BASE = "https://api/v1";\n// note\nexport const RESULTS_BASE = "/";\nexport const OTHER = 1;\n'
+    )
+    with pytest.raises(ValueError, match="MISSING"):
+        pages_config(source, {"MISSING": "x"})
+
+
+def test_outputs_name_what_the_agora_command_reads(template: Template, demo_stack: Any) -> None:
     outputs = template.find_outputs("*")
-    assert {"ApiUrl", "DistributionDomain", "BucketName", "UserPoolId"} <= set(outputs)
+    assert {o.value for o in contract.Output} <= set(outputs)  # and RestApi's own Endpoint
+    assert outputs["ContentTable"]["Value"] == {"Ref": table_id(demo_stack, contract.CONTENT)}
+    assert outputs["MetricsNamespace"]["Value"] == "agora-demo-dev"
 
 
 # --- the app ----------------------------------------------------------------------------------
@@ -515,7 +508,7 @@ def test_app_builds_one_stack_per_consultation_file(tmp_path: Path) -> None:
 
     app = build({**default_context(), "aws:cdk:bundling-stacks": []}, outdir=tmp_path)
     stacks = {c.node.id for c in app.node.children if hasattr(c, "stack_name")}
-    assert stacks == {f"agora-{k.slug}" for k in config.load_all(ROOT / "consultations")}
+    assert stacks == {f"agora-{k.slug}-dev" for k in config.load_all(ROOT / "consultations")}
 
 
 def test_app_refuses_an_unknown_consultation(tmp_path: Path) -> None:
@@ -523,6 +516,13 @@ def test_app_refuses_an_unknown_consultation(tmp_path: Path) -> None:
 
     with pytest.raises(SystemExit, match="no consultation 'nope'"):
         build({"consultation": "nope"}, outdir=tmp_path)
+
+
+def test_app_refuses_an_unknown_stage(tmp_path: Path) -> None:
+    from infra.app import build
+
+    with pytest.raises(SystemExit, match="no stage 'staging'"):
+        build({"consultation": "demo", "stage": "staging"}, outdir=tmp_path)
 
 
 def test_app_reads_context_like_the_cdk_cli() -> None:

@@ -75,9 +75,39 @@ class VoteLimits(Strict):
     per_source_per_minute: int = Field(600, ge=1, description="Per network: many people may share one address.")
 
 
+# Per citizen in a TV spot: 12 votes, a few qualifications, one sequence, one registration and
+# rarely a proposal (docs/capacity.md). Each route may take its share plus headroom, so a flood on
+# one cannot take the whole stage from the others.
+ROUTE_SHARES = {
+    "PUT /proposals/{proposal_id}/vote": 0.8,
+    "PUT /proposals/{proposal_id}/vote/qualifications/{qualification}": 0.4,
+    "GET /sequence": 0.2,
+    "POST /participants": 0.2,
+    "POST /proposals": 0.05,
+}
+
+
 class Throttle(Strict):
     rate_limit: float = Field(500.0, gt=0, description="Steady requests per second for the API stage.")
     burst_limit: int = Field(1000, ge=1)
+    routes: dict[str, float] = Field(
+        default_factory=lambda: dict(ROUTE_SHARES),
+        description="Largest share (0-1] of the stage's rate and burst one route may take, by 'METHOD /path'.",
+    )
+    per_ip_per_minute: int = Field(
+        1200, ge=10, description="Requests per minute from one address before the WAF blocks it for a while."
+    )
+
+    @field_validator("routes")
+    @classmethod
+    def _known_routes(cls, routes: dict[str, float]) -> dict[str, float]:
+        known = {f"{r.method} {r.path}" for r in contract.ROUTES}
+        unknown = sorted(set(routes) - known)
+        if unknown:
+            raise ValueError(f"throttle.routes names no route: {unknown}; routes are 'METHOD /path' of the API")
+        if not all(0 < share <= 1 for share in routes.values()):
+            raise ValueError("throttle.routes shares must be in (0, 1]")
+        return routes
 
 
 class DemographicQuestion(Strict):
@@ -120,6 +150,9 @@ class Consultation(Strict):
     snapshot_every_seconds: int = Field(300, ge=1)
     k_anonymity: int = Field(10, ge=1)
     participant_token_ttl_seconds: int = Field(90 * 86_400, ge=60)
+    personal_data_retention_days: int = Field(
+        180, ge=1, description="Days after closes_at before profiles and votes expire; tallies and results stay."
+    )
 
     @field_validator("opens_at", "closes_at")
     @classmethod
@@ -135,11 +168,18 @@ class Consultation(Strict):
             raise ValueError(f"proposals.prefix has no entry for languages {missing}")
         if self.languages[0] not in self.question:
             raise ValueError(f"question has no text in the default language {self.languages[0]!r}")
+        # Otherwise the WAF would block a busy network before the vote path answers its 429 with Retry-After.
+        if self.throttle.per_ip_per_minute < self.votes.per_source_per_minute:
+            raise ValueError("throttle.per_ip_per_minute must be at least votes.per_source_per_minute")
         return self
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def personal_data_expiry(self) -> int:
+        """When profiles and votes expire (epoch seconds, the content table's TTL attribute)."""
+        return int(self.closes_at.timestamp()) + self.personal_data_retention_days * 86_400
 
     def status(self, now: datetime) -> str:
         if now < self.opens_at:

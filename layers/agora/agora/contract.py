@@ -50,6 +50,8 @@ class Table:
     indexes: tuple[Index, ...] = ()
     stream: str | None = None
     ttl_attribute: str | None = None
+    # Restorable to any second (PITR) and kept when a prod stack goes; not short-lived records.
+    durable: bool = True
 
 
 CONTENT = Table(
@@ -60,6 +62,9 @@ CONTENT = Table(
     # Proposals by status, oldest first: the moderation queue and the accepted list.
     indexes=(Index("by_status", partition_key="status_pk", sort_key="status_sk"),),
     stream="NEW_AND_OLD_IMAGES",
+    # Profiles and votes (personal data) expire `personal_data_retention_days` after the close;
+    # proposals and the tallies, the public figures, never do.
+    ttl_attribute="expires_at",
 )
 TALLIES = Table(logical_id="Tallies", env_var="AGORA_TALLIES_TABLE", partition_key="pk", sort_key="sk")
 IDEMPOTENCY = Table(
@@ -67,6 +72,7 @@ IDEMPOTENCY = Table(
     env_var="AGORA_IDEMPOTENCY_TABLE",
     partition_key="id",
     ttl_attribute="expiration",
+    durable=False,
 )
 TABLES = (CONTENT, TALLIES, IDEMPOTENCY)
 
@@ -160,3 +166,53 @@ ROUTES = (
 del F, M
 
 HTTP_FUNCTIONS = tuple(dict.fromkeys(r.function for r in ROUTES))
+
+
+# --- deployed stacks ----------------------------------------------------------------------
+
+STAGES = ("dev", "prod")
+
+
+def stack_name(slug: str, stage: str) -> str:
+    """One CloudFormation stack per consultation and stage; also its metrics namespace."""
+    return f"agora-{slug}-{stage}"
+
+
+class Context(str, Enum):
+    """CDK context keys the app reads (`-c key=value`) and `agora deploy` sets."""
+
+    CONSULTATION = "consultation"
+    STAGE = "stage"  # one of STAGES; dev when not given
+    NEXT_PROPOSAL_PROVISIONED = "next_proposal_provisioned"  # warm next_proposal containers for a campaign
+    CLOUDFRONT_WEB_ACL = "cloudfront_web_acl_arn"  # made once per account in us-east-1
+    ALARM_EMAIL = "alarm_email"  # subscribed to the alarms topic
+
+
+class Output(str, Enum):
+    """The stack outputs the `agora` command reads (status, moderators, export, forget)."""
+
+    API_URL = "ApiUrl"
+    DISTRIBUTION_DOMAIN = "DistributionDomain"
+    BUCKET = "BucketName"
+    CONTENT_TABLE = "ContentTable"
+    TALLIES_TABLE = "TalliesTable"
+    DEAD_LETTERS = "DeadLetterQueueUrl"
+    SCORE_FUNCTION = "ScoreFunctionName"
+    METRICS_NAMESPACE = "MetricsNamespace"
+    USER_POOL = "UserPoolId"
+    USER_POOL_CLIENT = "UserPoolClientId"
+
+
+# --- metrics (EMF, namespace = the stack name, dimension service = METRICS_SERVICE) -----------
+
+METRICS_SERVICE = "agora"
+
+
+class Metric(str, Enum):
+    VOTES_RECORDED = "VotesRecorded"
+    VOTES_TRUSTED = "VotesTrusted"  # of VotesRecorded: served in a sequence, with a valid proof
+    PROPOSALS_SUBMITTED = "ProposalsSubmitted"
+    PROPOSALS_REFUSED = "ProposalsRefused"  # dimension reason: the charter's
+    REJECTED = "Rejected"  # requests answered 4xx by a handler; dimension reason: the error code
+    SEQUENCE_LATENCY = "SequenceLatency"  # milliseconds to choose one sequence
+    SNAPSHOTS_PUBLISHED = "SnapshotsPublished"  # its absence is the staleness alarm

@@ -7,6 +7,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from agora import config
 from agora import contract as c
 from agora.domain.proposals import Proposal, Status
 from agora.domain.participants import Participant
@@ -51,11 +52,19 @@ def status_sort_key(created_at: float, proposal_id: str) -> str:
     return f"{int(created_at * 1000):015d}#{proposal_id}"
 
 
+def _expiry() -> dict[str, int]:
+    """Personal data (profiles, votes) expires once the consultation's retention period is over."""
+    return {c.CONTENT.ttl_attribute: config.current().personal_data_expiry()}
+
+
 # --- participants ---------------------------------------------------------------------------
 
 
 def participant_item(p: Participant) -> dict[str, Any]:
-    return {**participant_key(p.id), **serialize({"created_at": p.created_at, "demographics": p.demographics})}
+    return {
+        **participant_key(p.id),
+        **serialize({"created_at": p.created_at, "demographics": p.demographics, **_expiry()}),
+    }
 
 
 def participant_from(a: dict[str, Any]) -> Participant:
@@ -127,6 +136,7 @@ def vote_item(v: Vote) -> dict[str, Any]:
                 "voted_at": v.voted_at,
                 "voter_since": v.voter_since,
                 "source": v.source,
+                **_expiry(),
             }
         ),
     }
