@@ -27,6 +27,7 @@ from agora.api import (
     ThemeSuggestion,
     ThemeView,
 )
+from agora.contract import Metric
 from agora.domain.proposals import Action
 from agora.services import wiring
 
@@ -59,6 +60,7 @@ def accept(proposal_id: ProposalId, moderator: Moderator, acceptance: Acceptance
 @router.post("/moderation/proposals/<proposal_id>/refuse")
 def refuse(proposal_id: ProposalId, moderator: Moderator, refusal: Refusal) -> ModeratedProposal:
     decided = wiring.moderation().refuse(moderator, proposal_id, refusal.reason, refusal.duplicate_of)
+    http.count(Metric.PROPOSALS_REFUSED, reason=refusal.reason)
     return ModeratedProposal.of(decided)
 
 
@@ -93,6 +95,8 @@ def bulk(selection: BulkAction, moderator: Moderator) -> BulkResult:
         for o in outcomes
     ]
     done = sum(r.done for r in results)
+    if selection.action == Action.REFUSE and done:
+        http.count(Metric.PROPOSALS_REFUSED, done, reason=selection.reason)
     return BulkResult(results=results, done=done, failed=len(results) - done)
 
 

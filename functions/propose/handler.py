@@ -19,6 +19,7 @@ from agora.api import (
     Themes,
     ThemeView,
 )
+from agora.contract import Metric
 from agora.domain.identity import Claims
 from agora.services import idempotency, wiring
 
@@ -36,6 +37,7 @@ def submit(
 ) -> Response[ProposalCreated]:
     def create() -> dict[str, str]:
         proposal = wiring.proposals().submit(me.participant_id, submission.text, submission.language, source)
+        http.count(Metric.PROPOSALS_SUBMITTED)
         return {"id": proposal.id, "status": proposal.status.value}
 
     created = idempotency.once(

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from agora.http import logger, metrics
+from agora.contract import Metric
+from agora.http import count, logger, metrics
 from agora.tracing import tracer
 from agora.services import wiring
 
@@ -14,4 +15,5 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     published = wiring.snapshot().run()
     manifest = published.manifest
     logger.info("snapshot published", extra={"folder": manifest["folder"], "seconds": published.seconds})
+    count(Metric.SNAPSHOTS_PUBLISHED)  # its absence for three periods is the staleness alarm
     return {"folder": manifest["folder"], "files": [f["name"] for f in manifest["files"]]}

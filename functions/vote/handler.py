@@ -8,7 +8,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from agora import http
 from agora.api import ID_PATTERN, Ballot, VoteOut
+from agora.contract import Metric
 from agora.domain.identity import Claims
+from agora.domain.votes import Trust
 from agora.services import wiring
 
 router = Router()
@@ -22,7 +24,9 @@ Source = Annotated[str | None, Depends(http.source_address)]
 def vote(proposal_id: ProposalId, ballot: Ballot, me: Me, source: Source) -> VoteOut:
     recorded, changed = wiring.voting().vote(me, proposal_id, ballot.key, ballot.proof, source)
     if changed:
-        http.count("VotesRecorded")
+        http.count(Metric.VOTES_RECORDED)
+        if recorded.trust is Trust.SEQUENCE:
+            http.count(Metric.VOTES_TRUSTED)
     return VoteOut.of(recorded, changed)
 
 

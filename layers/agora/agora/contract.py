@@ -8,7 +8,7 @@ Nothing here imports boto3 or CDK, so every side can read it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 # --- item keys in the content table -------------------------------------------------
 
@@ -208,7 +208,7 @@ class Output(str, Enum):
 METRICS_SERVICE = "agora"
 
 
-class Metric(str, Enum):
+class Metric(StrEnum):
     VOTES_RECORDED = "VotesRecorded"
     VOTES_TRUSTED = "VotesTrusted"  # of VotesRecorded: served in a sequence, with a valid proof
     PROPOSALS_SUBMITTED = "ProposalsSubmitted"

@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
@@ -27,6 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
+from agora.contract import Metric
 from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited, Unauthorized, Unavailable
 from agora.domain.identity import Claims
 from agora.services import wiring
@@ -56,14 +57,27 @@ OVERLOAD_CODES = {
 }
 
 
-def count(name: str, value: int = 1) -> None:
-    """Add a business metric. Skipped when metrics are disabled (the embedded stack): Powertools
-    would otherwise keep them, and print them once 100 pile up in the shared process."""
-    if not is_metrics_disabled():
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+def count(name: str, value: float = 1, **dimensions: str) -> None:
+    """Add a business metric (contract.Metric). Skipped when metrics are disabled (the embedded stack):
+    Powertools would otherwise keep them, and print them once 100 pile up in the shared process."""
+    record(name, value, MetricUnit.Count, **dimensions)
+
+
+def record(name: str, value: float, unit: MetricUnit, **dimensions: str) -> None:
+    """A metric in any unit; one with its own dimensions (a reason) is written at once, since EMF
+    dimensions apply to every metric of a set."""
+    if is_metrics_disabled():
+        return
+    if dimensions:
+        with single_metric(name=name, unit=unit, value=value, default_dimensions=dimensions):
+            pass
+    else:
+        metrics.add_metric(name=name, unit=unit, value=value)
 
 
 def error(status: HTTPStatus, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
+    if status < 500:
+        count(Metric.REJECTED, reason=code)
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
