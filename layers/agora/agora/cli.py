@@ -39,7 +39,10 @@ def dev(args: argparse.Namespace) -> int:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
-        stopped.wait()
+        # Waiting in slices: Python runs signal handlers on the main thread only, and an untimed
+        # wait never wakes when a busy stack's Ctrl-C or SIGTERM lands on another thread.
+        while not stopped.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     stack.stop()
