@@ -52,8 +52,11 @@ def browser() -> Iterator[Browser]:
 def stack() -> Iterator[RunningStack]:
     running = start("--snapshot-every", "1")
     yield running
-    if running.process.poll() is None:
+    try:
         stop(running)
+    finally:
+        if running.process.poll() is None:  # a stack that would not stop must not outlive the tests
+            running.process.kill()
 
 
 @pytest.fixture

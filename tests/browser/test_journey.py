@@ -53,6 +53,8 @@ def test_a_citizen_proposes_a_moderator_accepts_citizens_vote_and_results_follow
     expect(citizen.locator("#proposal-count")).to_have_text("10 caractères sur 140 : encore 2 au minimum")
     citizen.get_by_role("button", name="Envoyer ma proposition").click()
     expect(citizen.locator("#proposal-error")).to_contain_text("trop court")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
     field.fill(LOOKALIKE)
     expect(citizen.locator(".similar")).to_contain_text(EXISTING)
     expect(citizen.locator(".similar").get_by_role("button", name="Je soutiens")).to_be_visible()
@@ -133,3 +135,21 @@ def test_a_citizen_proposes_a_moderator_accepts_citizens_vote_and_results_follow
     expect(results.locator("[data-list=most_controversial] li")).to_have_count(0)
     expect(results.locator(".downloads li")).to_have_count(6)
     results.screenshot(path=artifacts / "journey-results-phone.png", full_page=True)
+
+
+def test_a_moderator_selects_with_the_keyboard_and_refuses_in_bulk(open_page, stack):
+    author = Api(stack.url).register()
+    texts = ("Il faut voter pour mon parti aux élections", "Il faut acheter les vélos de ma boutique")
+    ids = [author.propose(text)["id"] for text in texts]
+    desk = open_page("desktop", moderator=True)
+    desk.goto("/#/moderation")
+    expect(desk.locator("article.item")).to_have_count(2)
+    for key in "jxjx":  # first proposal, select, next, select
+        desk.keyboard.press(key)
+    expect(desk.locator(".selected-count")).to_have_text("2 sélectionnées")
+    desk.locator("#bulk-action").select_option("refuse")
+    desk.locator("#bulk-reason").select_option("partisan")
+    desk.get_by_role("button", name="Appliquer à la sélection").click()
+    expect(desk.locator("p.confirmation")).to_have_text("2 traitée(s), 0 en échec.")
+    expect(desk.locator("article.item")).to_have_count(0)
+    assert [author.call("GET", f"/proposals/{i}")["refusal_reason"] for i in ids] == ["partisan", "partisan"]

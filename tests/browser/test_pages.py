@@ -67,3 +67,30 @@ def test_the_first_view_transfers_under_100_kb(open_page, stack, artifacts):
     total = sum(size for _, size in transferred)
     (artifacts / "first-view.json").write_text(json.dumps({"bytes": total, "responses": dict(transferred)}, indent=2))
     assert total < FIRST_VIEW_LIMIT, f"first view: {total} bytes in {len(transferred)} responses"
+
+
+# What the API may answer to a proposal besides 201 and 422 (the journey meets a real 422), and
+# what the citizen then reads.
+REFUSALS = {
+    "hourly cap": (429, "hourly_cap_reached", {"Retry-After": "1500"}, "la prochaine sera la bienvenue dans 25 minutes"),
+    "network limit": (429, "too_many_proposals_from_network", {"Retry-After": "40"}, "Réessayez dans 40 secondes"),
+    "same request in flight": (409, "request_in_progress", {"Retry-After": "1"}, "déjà en cours"),
+    "stale token": (401, "invalid_token", {}, "une nouvelle a été ouverte"),
+    "overload": (503, "overloaded", {"Retry-After": "1"}, "Réessayez dans 1 seconde"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_the_proposal_form_explains_every_refusal(case, open_page):
+    status, code, headers, says = REFUSALS[case]
+    page = open_page("phone")
+    page.goto("/#/propose")
+    expect(page.locator(".mine li")).to_have_count(1)
+    body = {"error": {"code": code, "message": f"({code})", "details": None}}
+    page.route("**/proposals", lambda route: route.fulfill(status=status, json=body, headers=headers))
+    page.get_by_label("Votre proposition, qui commence par « Il faut »").fill("rendre les bus gratuits le dimanche")
+    page.get_by_role("button", name="Envoyer ma proposition").click()
+    expect(page.locator("#proposal-error")).to_contain_text(says)
+    expect(page.get_by_label("Votre proposition, qui commence par « Il faut »")).not_to_have_attribute("aria-invalid", "true")  # not the text's fault
+    if status == 401:  # the next action starts a new identity
+        assert page.evaluate("localStorage.getItem('agora.participant')") is None

@@ -36,6 +36,6 @@ export function explain(error, specific = {}) {
     case 422: return error.message;
     case 429: return t("error.429", { wait: waitText(error.retryAfter) });
     case 503: return t("error.503", { wait: waitText(error.retryAfter) });
-    default: return t("error.other", { status: error.status, message: error.message });
+    default: return t("error.other", { status: error.status ?? "—", message: error.message });
   }
 }

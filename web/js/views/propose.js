@@ -169,10 +169,13 @@ export async function render(page, { consultation }) {
     try {
       await asParticipant("POST", "/proposals", { body: { text: fullText(), language }, headers: { "Idempotency-Key": key } });
     } catch (failure) {
-      error.textContent = explain(failure, ERRORS);
-      field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-errormessage", "proposal-error");
-      field.focus();
+      error.textContent = explain(failure, ERRORS); // role="alert": read out wherever the focus is
+      if (failure.status === 422) {
+        // The text itself is at fault: mark the field and put the cursor back in it.
+        field.setAttribute("aria-invalid", "true");
+        field.setAttribute("aria-errormessage", "proposal-error");
+        field.focus();
+      }
       return;
     }
     key = newKey();

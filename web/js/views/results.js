@@ -14,6 +14,7 @@ const ZONES = ["consensus", "controversy", "rejection", "limbo"];
 
 addStrings({
   "results.title": ["Résultats", "Results"],
+  "results.none": ["Les premiers résultats seront publiés sous peu.", "The first results will be published shortly."],
   "results.method": [
     "Seuls les votes exprimés dans les séries de vote comptent. Chaque score est donné avec son intervalle de confiance à 95 % : moins il y a de votes, plus il est large, et plus le classement peut encore changer. Une proposition est classée à partir de {n} votes.",
     "Only votes cast in voting sequences count. Every score comes with its 95 % confidence interval: the fewer the votes, the wider it is, and the more the ranking may still change. A proposal is ranked from {n} votes.",
@@ -168,7 +169,13 @@ function downloads(found) {
 }
 
 export async function render(page) {
-  const found = await manifest();
+  let found;
+  try {
+    found = await manifest();
+  } catch (error) {
+    if (error.code !== "no_results_yet") throw error;
+    return page.append(h("h1", {}, t("results.title")), h("p", {}, t("results.none")));
+  }
   // The manifest's own URLs: files of one snapshot, which always belong together.
   const [summary, participation] = await Promise.all(["summary.json", "participation.json"].map((name) => fetchJson(fileUrl(found, name))));
   page.append(

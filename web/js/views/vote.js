@@ -70,7 +70,7 @@ export async function render(page, { consultation }) {
     h("div", { class: "actions" }, more, h("a", { class: "button", href: "#/propose" }, t("vote.propose")), h("a", { class: "button", href: "#/results" }, t("vote.results"))),
   );
   // The card keeps one size whatever it shows (a proposal, the end of a sequence), so nothing moves under a thumb.
-  const card = h("article", { class: "card", "aria-label": t("vote.your_vote") }, voting, end, message);
+  const card = h("article", { class: "card", "aria-labelledby": "progress-label" }, voting, end, message);
   page.append(h("h1", {}, t("vote.title")), h("p", {}, t("vote.intro")), h("div", { class: "progress" }, progressLabel, progress), card);
 
   /** One request at a time, its failure explained on the card. */
