@@ -102,6 +102,7 @@ def test_a_citizen_proposes_a_moderator_accepts_citizens_vote_and_results_follow
         tab_to(voter, f"button.chip[data-qualification={reason}]")
         voter.keyboard.press("Enter")
         expect(voter.locator(f"button.chip[data-qualification={reason}]")).to_have_attribute("aria-pressed", "true")
+        expect(voter.locator(f"button.chip[data-qualification={reason}]")).to_be_focused()
         voter.screenshot(path=artifacts / f"journey-vote-{n}-desktop.png")
         tab_to(voter, "button.next")
         voter.keyboard.press("Enter")

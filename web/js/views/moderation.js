@@ -173,7 +173,7 @@ export async function render(page, { consultation, rerender }) {
     const text = h("textarea", { id: textId, rows: 2, lang: item.language }, item.text);
     const reason = reasonSelect(reasonId);
     const message = h("p", { class: "message", role: "alert" });
-    const lock = h("p", { class: "lock" }, t("mod.reserved", { time: formatDate(item.lock_until * 1000, { timeStyle: "medium" }) }));
+    const lock = h("span", { class: "lock" }, t("mod.reserved", { time: formatDate(item.lock_until * 1000, { timeStyle: "medium" }) }));
     const article = h("article", { class: "item", tabindex: "-1", "data-id": item.id, "aria-labelledby": textId });
 
     async function decide(action, body = {}) {

@@ -107,11 +107,13 @@ export async function render(page, { consultation }) {
 
   function showVote() {
     for (const button of keys) button.setAttribute("aria-pressed", String(button.dataset.key === current?.key));
-    choices.replaceChildren(
-      ...(KEYS[current?.key] ?? KEYS.agree).map((q) =>
-        h("button", { type: "button", class: "chip", "data-qualification": q, "aria-pressed": String(Boolean(current?.qualifications.has(q))), onclick: () => send(() => toggle(q)) }, t(`vote.${q}`)),
-      ),
-    );
+    const key = current?.key ?? "agree";
+    // New buttons only when the vote key changes: a toggled one keeps the keyboard focus.
+    if (choices.dataset.key !== key) {
+      choices.dataset.key = key;
+      choices.replaceChildren(...KEYS[key].map((q) => h("button", { type: "button", class: "chip", "data-qualification": q, onclick: () => send(() => toggle(q)) }, t(`vote.${q}`))));
+    }
+    for (const chip of choices.children) chip.setAttribute("aria-pressed", String(Boolean(current?.qualifications.has(chip.dataset.qualification))));
     // Hidden, not removed, until there is a vote: the space stays taken and the card keeps its height.
     qualifications.classList.toggle("waiting", !current);
     next.classList.toggle("waiting", !current);
@@ -125,7 +127,7 @@ export async function render(page, { consultation }) {
     voting.hidden = finished;
     end.hidden = !finished;
     if (finished) {
-      progressLabel.textContent = t("vote.progress", { i: total, total });
+      progressLabel.textContent = total ? t("vote.progress", { i: total, total }) : "";
       endTitle.textContent = t(total ? "vote.done_title" : "vote.empty_title");
       endText.textContent = total ? t("vote.done", { n: total }) : t("vote.empty");
       return;
