@@ -36,7 +36,10 @@ def submit(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> Response[ProposalCreated]:
     def create() -> dict[str, str]:
-        proposal = wiring.proposals().submit(me.participant_id, submission.text, submission.language, source)
+        proposal = wiring.proposals().submit(
+            me.participant_id, submission.text, submission.language, source,
+            proposal_id=idempotency.derived_id("proposal", me.participant_id, idempotency_key),
+        )
         http.count(Metric.PROPOSALS_SUBMITTED)
         return {"id": proposal.id, "status": proposal.status.value}
 

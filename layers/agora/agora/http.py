@@ -23,10 +23,12 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
+from agora.adapters.aws import transient
 from agora.contract import Metric
 from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited, Unauthorized, Unavailable
 from agora.domain.identity import Claims
@@ -45,15 +47,6 @@ STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     Unauthorized: HTTPStatus.UNAUTHORIZED,
     Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
     RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
-}
-OVERLOAD_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TransactionConflictException",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "SlowDown",
 }
 
 
@@ -106,8 +99,8 @@ def _not_found(_: NotFoundError) -> Response:
 
 
 def _aws_error(e: ClientError | BotoCoreError) -> Response:
-    code = e.response["Error"]["Code"] if isinstance(e, ClientError) else type(e).__name__
-    if isinstance(e, BotoCoreError) or code in OVERLOAD_CODES:
+    code = e.response.get("Error", {}).get("Code", "") if isinstance(e, ClientError) else type(e).__name__
+    if transient(e):
         logger.warning("dependency overloaded", extra={"code": code})
         return error(
             HTTPStatus.SERVICE_UNAVAILABLE, "overloaded", "The service is busy; retry shortly.", None, {"Retry-After": "1"}
@@ -129,6 +122,15 @@ def _idempotency_error(e: Exception) -> Response:
     )
 
 
+def _idempotency_store_error(e: IdempotencyPersistenceLayerError) -> Response:
+    """Powertools wraps the idempotency table's errors; a throttled or unreachable table is a 503 like any other."""
+    cause = e.__cause__
+    if isinstance(cause, (ClientError, BotoCoreError)):
+        return _aws_error(cause)
+    logger.exception("idempotency store error")
+    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; retry with the same Idempotency-Key.")
+
+
 def resolver(router: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(
         enable_validation=True,
@@ -144,6 +146,7 @@ def resolver(router: Router) -> APIGatewayRestResolver:
     app.exception_handler(NotFoundError)(_not_found)
     app.exception_handler([ClientError, BotoCoreError])(_aws_error)
     app.exception_handler([IdempotencyValidationError, IdempotencyAlreadyInProgressError])(_idempotency_error)
+    app.exception_handler(IdempotencyPersistenceLayerError)(_idempotency_store_error)
     return app
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
@@ -23,3 +24,38 @@ _CONFIG = Config(
 @cache
 def client(service: str) -> Any:
     return boto3.session.Session().client(service, config=_CONFIG)
+
+
+# Error codes that mean "busy or briefly unavailable": retry later, nothing is wrong with the request.
+TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "InternalServerError",
+        "InternalError",  # S3's 500
+        "ServiceUnavailable",
+        "SlowDown",
+        "RequestTimeout",  # S3: the connection went idle mid-request
+    }
+)
+# A cancelled transaction is transient when a reason is contention or capacity, not a condition.
+TRANSIENT_CANCELLATIONS = frozenset({"ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
+
+
+def transient(e: BaseException) -> bool:
+    """An AWS error worth a retry once the SDK's own retries are spent: throttling, contention, a 5xx,
+    or no answer at all (BotoCoreError: timeouts, unreachable endpoints, closed connections)."""
+    if isinstance(e, BotoCoreError):
+        return True
+    if not isinstance(e, ClientError):
+        return False
+    code = e.response.get("Error", {}).get("Code", "")
+    if code in TRANSIENT_CODES or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+        return True
+    if code == "TransactionCanceledException":
+        reasons = {r.get("Code") for r in e.response.get("CancellationReasons") or []}
+        return bool(reasons & TRANSIENT_CANCELLATIONS)
+    return False

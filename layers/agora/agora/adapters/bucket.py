@@ -7,10 +7,10 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from agora import contract as c
-from agora.adapters.aws import client
+from agora.adapters.aws import client, transient
 
 T = TypeVar("T")
 
@@ -80,7 +80,15 @@ class CachedObject(Generic[T]):
             now = self.clock()
             # Absence is not cached: until the first snapshot lands, every call looks again.
             if self._value is None or now - self._checked >= self.max_age:
-                body, etag, changed = self.bucket.get_if_changed(self.key, self._etag)
+                try:
+                    body, etag, changed = self.bucket.get_if_changed(self.key, self._etag)
+                except (ClientError, BotoCoreError) as e:
+                    # An S3 brownout: what we hold is at most a refresh period staler than planned,
+                    # which beats failing every request. Look again after another period.
+                    if self._value is None or not transient(e):
+                        raise
+                    self._checked = now
+                    return self._value
                 if changed:
                     self._value = None if body is None else self.parse(body)
                     self._etag = etag

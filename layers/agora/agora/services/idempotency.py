@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from functools import cache
@@ -22,6 +23,15 @@ def _store() -> DynamoDBPersistenceLayer:
         key_attr=contract.IDEMPOTENCY.partition_key,
         expiry_attr=contract.IDEMPOTENCY.ttl_attribute or "expiration",
     )
+
+
+def derived_id(*parts: str | None) -> str | None:
+    """A stable 32-hex id for what a request creates, from who sent it and its Idempotency-Key (None
+    without a key): a retry whose first attempt was stored but not answered finds it instead of
+    creating another. The participant id is random and secret to them, so the id reveals nothing."""
+    if parts[-1] is None:
+        return None
+    return hashlib.sha256("\x1f".join(p or "" for p in parts).encode()).hexdigest()[:32]
 
 
 def once(

@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from agora.adapters.aws import transient
 from agora.adapters.content import ContentStore
 from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
-from agora.domain.errors import Conflict, DomainError, NotFound
+from agora.domain.errors import Conflict, DomainError, NotFound, Unavailable
 from agora.domain.proposals import (
     OUTCOME,
     Action,
@@ -116,6 +117,10 @@ class ModerationService:
                 outcomes.append(Outcome(proposal_id, decided=self._decide(moderator, proposal_id, action, ruling)))
             except DomainError as e:
                 outcomes.append(Outcome(proposal_id, error=e))
+            except Exception as e:  # a throttled or lost write: this one is left for a retry, the others go on
+                if not transient(e):
+                    raise
+                outcomes.append(Outcome(proposal_id, error=Unavailable("overloaded", "The service was busy; retry this one.")))
         return outcomes
 
     # --- how each action changes a proposal ------------------------------------------------------

@@ -12,7 +12,7 @@ from agora.adapters.content import ContentStore
 from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain import search
-from agora.domain.errors import NotFound, RateLimited, Unavailable
+from agora.domain.errors import InvalidInput, NotFound, RateLimited, Unavailable
 from agora.domain.identity import network_of
 from agora.domain.limits import SlidingWindow
 from agora.domain.opening import check_open
@@ -39,9 +39,14 @@ class ProposalService:
         self.consultation, self.content, self.store, self.index, self.clock = consultation, content, store, index, clock
         self.per_source = SlidingWindow(consultation.proposals.per_source_per_hour, 3600)
 
-    def submit(self, author_id: str, text: str, language: str | None, address: str | None = None) -> Proposal:
+    def submit(
+        self, author_id: str, text: str, language: str | None, address: str | None = None, proposal_id: str | None = None
+    ) -> Proposal:
         """Store a valid proposal within its author's caps. Only a stored proposal counts against
-        them: the caps and the proposal are written in one transaction, after validation."""
+        them: the caps and the proposal are written in one transaction, after validation.
+
+        `proposal_id` (derived from the client's Idempotency-Key) makes a retry whose first attempt was
+        stored, but not answered, return that proposal instead of storing a second one."""
         now = self.clock()
         check_open(self.consultation, now)
         language = language or self.consultation.default_language
@@ -55,15 +60,27 @@ class ProposalService:
                 wait,
             )
         proposal = Proposal(
-            id=uuid.uuid4().hex, text=clean, language=language, author_id=author_id, created_at=round(now, 3)
+            id=proposal_id or uuid.uuid4().hex, text=clean, language=language, author_id=author_id, created_at=round(now, 3)
         )
         closes_at = self.consultation.closes_at.timestamp()
         for _ in range(ATTEMPTS):
             before = self.store.submissions(author_id)
+            if proposal.id in before.ids:
+                return self._already_stored(proposal)
             after = admit(before, proposal.id, now, self.consultation.proposals, closes_at)
             if self.store.submit(proposal, before, after):
                 return proposal
         raise Unavailable("busy", "Too many proposals at once from this participant; retry in a moment.")
+
+    def _already_stored(self, proposal: Proposal) -> Proposal:
+        stored = self.content.get_proposal(proposal.id, consistent=True)
+        if stored is None:  # counted in the caps but not stored: impossible, both are in one transaction
+            raise Unavailable("busy", "This proposal is still being stored; retry in a moment.")
+        if (stored.original_text or stored.text) != proposal.text:  # a moderator may have corrected the text
+            raise InvalidInput(
+                "idempotency_key_reused", "This Idempotency-Key was already used with a different request body."
+            )
+        return stored
 
     def get(self, proposal_id: str, viewer_id: str | None) -> Proposal:
         """An accepted proposal for anyone; a pending, postponed or refused one only for its author."""
