@@ -113,3 +113,14 @@ def test_plain_dev_starts_empty_and_stops_on_ctrl_c():
     finally:
         rest = stop(running)
     assert running.process.returncode == 0 and "stopped" in rest
+
+
+def test_the_demo_seed_gives_a_newcomer_a_living_consultation():
+    running = start("--seed-demo", "--snapshot-every", "60")
+    try:
+        assert not any("seeding error" in line for line in running.output), "".join(running.output)
+        summary = Api(running.url).call("GET", "/consultation")["counts"]
+        assert summary["proposals"] >= 15 and summary["votes"] >= 1000 and summary["participants"] >= 120
+        assert Moderator(Api(running.url), MODERATOR_KEY).queue()  # pending proposals wait for moderation
+    finally:
+        stop(running)

@@ -20,11 +20,14 @@ class Api:
     token: str | None = None
     timeout: float = 30.0
     session: requests.Session = field(default_factory=requests.Session)
+    address: str | None = None  # a simulated citizen's own address (X-Forwarded-For, embedded stack only)
 
     def call(self, method: str, path: str, expect: tuple[int, ...] = (200, 201, 204), **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
         if self.token and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {self.token}"
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
         response = self.session.request(method, self.base_url.rstrip("/") + path, headers=headers, timeout=self.timeout, **kwargs)
         body = response.json() if response.content and "json" in response.headers.get("Content-Type", "") else response.text
         if response.status_code not in expect:
@@ -32,7 +35,7 @@ class Api:
         return body
 
     def as_participant(self, token: str) -> Api:
-        return Api(self.base_url, token, self.timeout, self.session)
+        return Api(self.base_url, token, self.timeout, self.session, self.address)
 
     def register(self, demographics: dict[str, str] | None = None) -> Api:
         created = self.call("POST", "/participants", json={"demographics": demographics or {}})

@@ -103,6 +103,7 @@ class Gateway:
         self.openapi, self.web_dir = openapi, web_dir
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
+        self.server.block_on_close = False  # idle keep-alive connections must not hold up Ctrl-C
 
     @property
     def url(self) -> str:
@@ -138,6 +139,7 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "agora-embedded"
+            timeout = 60  # an idle keep-alive connection frees its thread after a minute
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
                 pass
@@ -173,7 +175,7 @@ class Gateway:
                     claims = gateway.authorize(headers)
                     if claims is None:
                         return self._error(*gateway.refusal(headers))
-                event = proxy_event(route, params, self.command, self.path, headers, body, self.client_address[0], claims)
+                event = proxy_event(route, params, self.command, self.path, headers, body, self._source(), claims)
                 result = gateway.invoke(route.function.value, event)
                 out = dict(result.get("headers") or {})
                 for k, values in (result.get("multiValueHeaders") or {}).items():
@@ -181,6 +183,12 @@ class Gateway:
                 payload = result.get("body") or ""
                 data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
                 self._send(HTTPStatus(result["statusCode"]), data, out)
+
+            def _source(self) -> str:
+                """The caller's address. Simulated citizens (`agora simulate`, the demo seed) all come
+                from loopback, so they name theirs in X-Forwarded-For; fine on a loopback-only dev server."""
+                forwarded = (self.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+                return forwarded or self.client_address[0]
 
             def _static(self, path: str) -> None:
                 if path == "/openapi.json":

@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from agora import config, contract
 from agora.adapters import aws
-from agora.local import poller, resources
+from agora.local import moto_fixes, poller, resources
 from agora.local.functions import FUNCTIONS_DIR, FunctionHost
 from agora.local.gateway import match, proxy_event
 from agora.services import idempotency, wiring
@@ -89,6 +89,7 @@ class InProcessStack:
                 "POWERTOOLS_LOG_LEVEL": "CRITICAL",
             }
         )
+        moto_fixes.apply()
         self._mock.start()
         self.env = resources.create(
             boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), prefix=self.prefix, region=REGION

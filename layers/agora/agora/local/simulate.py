@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import random
 import threading
 import time
@@ -61,6 +62,12 @@ class Report:
         ]
 
 
+def address(rng: random.Random) -> str:
+    """A citizen's own address in the benchmarking range 198.18.0.0/15, so per-network limits see
+    many homes rather than one loopback."""
+    return str(ipaddress.IPv4Address(0xC6120000 + rng.randrange(2**17)))
+
+
 def opinion(proposal_id: str) -> float:
     """A stable latent share of agreement per proposal, so results have a shape worth looking at."""
     return int(hashlib.sha256(proposal_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
@@ -107,7 +114,7 @@ def simulate(
     seeds = random.Random(seed)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         futures = [
-            pool.submit(citizen, Api(base_url), consultation, random.Random(seeds.random()), propose_share)
+            pool.submit(citizen, Api(base_url, address=address(seeds)), consultation, random.Random(seeds.random()), propose_share)
             for _ in range(participants)
         ]
         for future in tqdm(as_completed(futures), total=participants, unit="citizen", disable=not progress):

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from agora import contract
 from agora.local import resources
 from agora.local.functions import FUNCTIONS_DIR, FunctionHost
 from agora.local.gateway import FILES_PREFIX, Gateway
+from agora.local.moto_server import MotoServer
 from agora.local.poller import StreamPoller
 from agora.local.scheduler import Scheduler
 
@@ -39,7 +39,7 @@ class EmbeddedStack:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.moderator_key = options.moderator_key or secrets.token_urlsafe(12)
-        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.moto = MotoServer()
         self.env: dict[str, str] = {}
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -47,8 +47,7 @@ class EmbeddedStack:
     def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
         self.moto.start()
-        host, port = self.moto.get_host_and_port()
-        self.aws_endpoint = f"http://{host}:{port}"
+        self.aws_endpoint = self.moto.url
         self._configure_process(self.aws_endpoint)
         dynamodb, s3, sqs = (self.client(s) for s in ("dynamodb", "s3", "sqs"))
         self.env.update(resources.create(dynamodb, s3, sqs, prefix=self.slug, region=REGION))
