@@ -12,11 +12,21 @@ from agora.tracing import tracer
 from agora.services import wiring
 
 
+class UnreadableRecord(Exception):
+    """The batch starts with a record score cannot read: failing the invocation makes Lambda bisect the
+    batch until that record is alone, so only it goes to the on-failure destination after its retries.
+    Reporting it as a batch item failure instead would send every record after it there too."""
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    changes, unreadable, reason = stream.changes(event.get("Records", []))
+    records = event.get("Records", [])
+    changes, unreadable, reason = stream.changes(records)
+    if unreadable is not None and unreadable == int(records[0]["dynamodb"]["SequenceNumber"]):
+        logger.error("unreadable stream record", extra={"shard": event["shardId"], "sequence": unreadable, "error": reason})
+        raise UnreadableRecord(f"record {unreadable}: {reason}")
     outcome = wiring.scoring().apply(event["shardId"], changes)
     if outcome.failed_from is not None:
         failed_from, errors = outcome.failed_from, outcome.errors

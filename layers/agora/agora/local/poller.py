@@ -132,12 +132,12 @@ class StreamPoller:
                 response = self.invoke(self._event(shard_id, batch)) or {}
             except Exception as e:  # noqa: BLE001 - Lambda bisects a batch whose invocation failed
                 self.stats.errors.append(f"{type(e).__name__}: {e}")
-                attempts += 1
-                if len(batch) > 1:
+                if len(batch) > 1:  # splitting a batch does not count towards the retry quota
                     half = len(batch) // 2
                     self._deliver(shard_id, batch[:half])
                     batch = batch[half:]
                     continue
+                attempts += 1
                 if attempts > self.max_retries:
                     self._dead_letter(shard_id, batch)
                     return
