@@ -31,8 +31,8 @@ PACKAGE = ROOT / "layers" / "agora" / "agora"
 PYPROJECT = ROOT / "pyproject.toml"
 
 LAYER_CONSULTATION_FILE = "/opt/consultation.toml"
-# The embedded stack and the `agora` command: development tools, never shipped to Lambda.
-NEVER_SHIPPED = ("local", "cli.py")
+# The embedded stack, the `agora` command and what it operates stacks with: tools, never shipped to Lambda.
+NEVER_SHIPPED = ("local", "ops", "cli.py")
 
 PYTHON_VERSION = "3.13"
 # Lambda's python3.13 runtime is Amazon Linux 2023 (glibc 2.34). manylinux2014 alone would

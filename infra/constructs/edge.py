@@ -29,7 +29,7 @@ def pages_config(source: str, values: dict[str, str]) -> str:
     """web/js/config.js with each `export const NAME = "...";` set to this deployment's value."""
     for name, value in values.items():
         source, found = re.subn(
-            rf'export const {name} = "[^"]*";', lambda _, v=value: f'export const {name} = "{v}";', source
+            rf'export const {name} = "[^"]*";', lambda _, n=name, v=value: f'export const {n} = "{v}";', source
         )
         if found != 1:
             raise ValueError(f'{PAGES_CONFIG} must declare `export const {name} = "...";` once')

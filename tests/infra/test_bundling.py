@@ -43,6 +43,7 @@ def test_layer_bundles_lambda_platform_wheels_without_docker(tmp_path: Path) -> 
     assert (site / "agora" / "domain").is_dir()
     assert (site / "agora" / "contract.py").is_file()
     assert not (site / "agora" / "local").exists()
+    assert not (site / "agora" / "ops").exists()
     assert not (site / "agora" / "cli.py").exists()
     assert not list(site.rglob("__pycache__"))
     # The runtime provides boto3 and botocore; a copy here would shadow them.

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from agora import contract
+from agora import contract, http
 from agora.local.inprocess import InProcessStack
 
 M = contract.Metric
@@ -24,6 +23,9 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[InProcessStack]:
         monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
         monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "agora-demo-dev")
         monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", contract.METRICS_SERVICE)
+        # Lambda sets these before anything is imported; here agora.http may be loaded already.
+        monkeypatch.setattr(http.metrics.provider, "namespace", "agora-demo-dev")
+        monkeypatch.setattr(http.metrics.provider, "service", contract.METRICS_SERVICE)
         yield stack
 
 

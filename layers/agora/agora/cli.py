@@ -1,4 +1,5 @@
-"""The `agora` command: run the embedded stack, drive simulated citizens, print the OpenAPI spec."""
+"""The `agora` command: run the embedded stack, drive simulated citizens, print the OpenAPI spec,
+and deploy and operate a consultation's stacks (agora.ops)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import signal
 import sys
 import threading
 from pathlib import Path
+
+from agora.ops.commands import add_to as add_operations
 
 DEFAULT_CONSULTATION = Path("consultations/demo.toml")
 
@@ -128,6 +131,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("openapi", help="print the OpenAPI description generated from the handlers")
     p.set_defaults(run=openapi)
+
+    add_operations(commands)
     return root
 
 

@@ -37,22 +37,34 @@ def table_definition(table: contract.Table, name: str) -> dict[str, Any]:
     return definition
 
 
+def table_name(prefix: str, table: contract.Table) -> str:
+    return f"{prefix}-{table.logical_id.lower()}"
+
+
+def bucket_name(prefix: str) -> str:
+    return f"{prefix}-bucket"
+
+
+def dead_letters_name(prefix: str) -> str:
+    return f"{prefix}-score-failures"
+
+
 def create(dynamodb: Any, s3: Any, sqs: Any, prefix: str, region: str) -> dict[str, str]:
     """Create everything; return the environment that points the functions at it."""
     env = {}
     for table in contract.TABLES:
-        name = f"{prefix}-{table.logical_id.lower()}"
+        name = table_name(prefix, table)
         dynamodb.create_table(**table_definition(table, name))
         if table.ttl_attribute:
             dynamodb.update_time_to_live(
                 TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute}
             )
         env[table.env_var] = name
-    bucket = f"{prefix}-bucket"
+    bucket = bucket_name(prefix)
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     env[contract.BUCKET_ENV] = bucket
-    env[DLQ_ENV] = sqs.create_queue(QueueName=f"{prefix}-score-failures")["QueueUrl"]
+    env[DLQ_ENV] = sqs.create_queue(QueueName=dead_letters_name(prefix))["QueueUrl"]
     return env
 
 

@@ -1,0 +1,1 @@
+"""Operating deployed consultations: CDK deployments, status, erasure, moderators (never shipped to Lambda)."""
