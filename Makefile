@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# axe-core for the browser tests' accessibility check (package.json); npm writes this file.
+# Node tools for the tests (package.json: axe-core for the browser tests, the CDK CLI); npm writes this file.
 NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test bench openapi clean

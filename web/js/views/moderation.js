@@ -2,6 +2,7 @@
 // duplicates beside each proposal, decisions one by one or in bulk, themes, and keyboard
 // shortcuts for speed. The key stays in sessionStorage: gone when the tab closes.
 import { request } from "../api.js";
+import { API_BASE } from "../config.js";
 import { announce, explain, h } from "../dom.js";
 import { addStrings, formatDate, formatPercent, t } from "../i18n.js";
 
@@ -66,9 +67,15 @@ const SHORTCUTS = [["J / K", "mod.keys.jk"], ["A", "mod.keys.a"], ["R", "mod.key
 
 const credentials = () => JSON.parse(sessionStorage.getItem(STORE) ?? "null");
 
+// The embedded stack names a moderator by X-Moderator-Name for the audit trail; on AWS the
+// Cognito token names them, and an API on another origin would refuse the header in its CORS
+// preflight. So the name is asked for, and sent, only when the API shares the pages' origin.
+const NAMED_BY_HEADER = API_BASE === "";
+
 function moderatorCall(method, path, body) {
   const { key, name } = credentials();
-  return request(method, path, { body, headers: { Authorization: `Bearer ${key}`, "X-Moderator-Name": name } });
+  const headers = { Authorization: `Bearer ${key}`, ...(NAMED_BY_HEADER && { "X-Moderator-Name": name }) };
+  return request(method, path, { body, headers });
 }
 
 function loginForm(page, rerender, problem) {
@@ -86,7 +93,7 @@ function loginForm(page, rerender, problem) {
           rerender();
         },
       },
-      h("p", {}, h("label", { for: "mod-name" }, t("mod.name")), name),
+      NAMED_BY_HEADER && h("p", {}, h("label", { for: "mod-name" }, t("mod.name")), name),
       h("p", {}, h("label", { for: "mod-key" }, t("mod.key")), key),
       problem && h("p", { class: "message", role: "alert" }, problem),
       h("button", { type: "submit", class: "button primary" }, t("mod.sign_in")),
