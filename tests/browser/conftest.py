@@ -61,18 +61,19 @@ def stack() -> Iterator[RunningStack]:
 
 @pytest.fixture
 def open_page(browser, stack):
-    """open_page(size="phone", moderator=False) -> a page on a fresh profile (new citizen);
-    a script error on any page fails the test."""
+    """open_page(size="phone", moderator=False, locale="fr-FR") -> a page on a fresh profile (a
+    new citizen); a script error or a Content-Security-Policy refusal on any page fails the test."""
     contexts, errors = [], []
 
-    def opener(size: str = "phone", moderator: bool = False) -> Page:
-        context = browser.new_context(viewport=WIDTHS[size], locale="fr-FR", base_url=stack.url)
+    def opener(size: str = "phone", moderator: bool = False, locale: str = "fr-FR") -> Page:
+        context = browser.new_context(viewport=WIDTHS[size], locale=locale, base_url=stack.url)
         if moderator:  # what the login form stores, for pages that are not about signing in
             credentials = json.dumps({"key": MODERATOR_KEY, "name": MODERATOR_NAME})
             context.add_init_script(f"sessionStorage.setItem('agora.moderator', {json.dumps(credentials)})")
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(error))
+        page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
         return page
 
     yield opener
@@ -92,7 +93,8 @@ def axe_violations(page: Page) -> list[dict]:
     """Serious and critical axe-core violations on the page as it is now."""
     if not AXE.exists():
         pytest.skip(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script>: the pages' Content-Security-Policy refuses inline scripts.
+    page.evaluate(AXE.read_text())
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}

@@ -48,7 +48,7 @@ def consultation_with_content(stack) -> None:
 
 @pytest.mark.parametrize("size", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_each_page_is_pictured_and_has_no_serious_accessibility_violation(name, size, consultation_with_content, open_page, artifacts):
+def test_each_page_is_pictured_and_has_no_serious_accessibility_violation(name, size, open_page, consultation_with_content, artifacts):
     page = open_page(size, moderator=name == "moderation")
     page.goto(f"/#/{name}")
     expect(page.locator(PAGES[name]).first).to_be_visible()
@@ -94,3 +94,16 @@ def test_the_proposal_form_explains_every_refusal(case, open_page):
     expect(page.get_by_label("Votre proposition, qui commence par « Il faut »")).not_to_have_attribute("aria-invalid", "true")  # not the text's fault
     if status == 401:  # the next action starts a new identity
         assert page.evaluate("localStorage.getItem('agora.participant')") is None
+
+
+def test_the_language_follows_the_browser_then_the_citizens_choice(open_page):
+    page = open_page("phone", locale="en-GB")
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("How can we better protect the environment in Brittany?")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("Language").select_option("fr")
+    expect(page.locator("h1")).to_have_text("Comment mieux protéger l'environnement en Bretagne ?")
+    expect(page.get_by_role("link", name="Proposer")).to_be_visible()
+    page.reload()  # the choice is remembered over the browser's preference
+    expect(page.locator("h1")).to_have_text("Comment mieux protéger l'environnement en Bretagne ?")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
