@@ -82,6 +82,7 @@ def build(context: dict[str, Any], outdir: str | Path | None = None) -> cdk.App:
             stage=STAGES[stage],
             consultation_file=path,
             next_proposal_provisioned=int(app.node.try_get_context(C.NEXT_PROPOSAL_PROVISIONED) or 0),
+            warm_write_units=int(app.node.try_get_context(C.WARM_WRITE_UNITS) or 0),
             cloudfront_web_acl_arn=app.node.try_get_context(C.CLOUDFRONT_WEB_ACL),
             alarm_email=app.node.try_get_context(C.ALARM_EMAIL),
         )

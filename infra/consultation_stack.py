@@ -37,6 +37,7 @@ class ConsultationStack(Stack):
         stage: Stage,
         consultation_file: Path | None = None,
         next_proposal_provisioned: int = 0,
+        warm_write_units: int = 0,
         cloudfront_web_acl_arn: str | None = None,
         alarm_email: str | None = None,
         **kwargs: Any,
@@ -47,7 +48,7 @@ class ConsultationStack(Stack):
         Tags.of(self).add("agora:stage", stage.name)
         self.consultation, self.stage = consultation, stage
 
-        self.data = Data(self, "Data", stage=stage)
+        self.data = Data(self, "Data", stage=stage, warm_write_units=warm_write_units)
         # The edge comes before the functions: snapshot writes its URL into every manifest.
         self.edge = Edge(self, "Edge", bucket=self.data.bucket, web_acl_arn=cloudfront_web_acl_arn)
         self.functions = Functions(

@@ -18,9 +18,10 @@ def _string_key(name: str | None) -> dynamodb.Attribute | None:
 
 
 class Data(Construct):
-    def __init__(self, scope: Construct, id: str, *, stage: Stage) -> None:
+    def __init__(self, scope: Construct, id: str, *, stage: Stage, warm_write_units: int = 0) -> None:
         super().__init__(scope, id)
         self.stage = stage
+        self.warm_write_units = warm_write_units
 
         # Built from contract.TABLES, the definitions the embedded stack uses too.
         self.tables = {spec.logical_id: self._table(spec) for spec in contract.TABLES}
@@ -83,6 +84,11 @@ class Data(Construct):
             stream=dynamodb.StreamViewType(spec.stream) if spec.stream else None,
             time_to_live_attribute=spec.ttl_attribute,
             removal_policy=RemovalPolicy.RETAIN if kept else RemovalPolicy.DESTROY,
+            # A new on-demand table serves 4,000 writes/s at once; a TV spot's votes and their
+            # tallies need more from the first second (docs/capacity.md): warm them beforehand.
+            warm_throughput=dynamodb.WarmThroughput(write_units_per_second=self.warm_write_units)
+            if self.warm_write_units and spec.durable
+            else None,
         )
         if not kept:
             nag.accept(table, "DDB3", "disposable: a dev stage, or idempotency records that expire within a day")

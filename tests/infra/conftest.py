@@ -33,6 +33,7 @@ def demo_context(**extra: Any) -> dict[str, Any]:
 # and the account's CloudFront web ACL.
 CAMPAIGN = {
     "next_proposal_provisioned": "5",
+    "warm_write_units": "14000",
     "alarm_email": "ops@example.org",
     "cloudfront_web_acl_arn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/agora/abc",
 }

@@ -94,6 +94,14 @@ def test_a_campaign_warms_next_proposal_through_its_alias(template: Template, pr
     assert any(p["Properties"]["FunctionName"] == {"Ref": alias} for p in permissions)
 
 
+def test_a_campaign_warms_the_durable_tables(template: Template, prod_template: Template, prod_stack: Any) -> None:
+    tables = prod_template.find_resources("AWS::DynamoDB::Table")
+    for spec in contract.TABLES:
+        warm = tables[table_id(prod_stack, spec)]["Properties"].get("WarmThroughput")
+        assert warm == ({"WriteUnitsPerSecond": int(CAMPAIGN["warm_write_units"])} if spec.durable else None), spec
+    assert not any("WarmThroughput" in t["Properties"] for t in template.find_resources("AWS::DynamoDB::Table").values())
+
+
 def test_campaign_context_reaches_alarms_and_cloudfront(prod_template: Template, template: Template) -> None:
     prod_template.has_resource_properties(
         "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": CAMPAIGN["alarm_email"]}

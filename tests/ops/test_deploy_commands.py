@@ -32,7 +32,8 @@ def ran(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, Any]]
 
 def test_deploy_passes_the_consultation_stage_and_campaign_as_context(ran: list[dict[str, Any]]) -> None:
     code = cli.main(
-        ["deploy", "demo", "--stage", "prod", "--provisioned-concurrency", "20", "--alarm-email", "ops@example.org",
+        ["deploy", "demo", "--stage", "prod", "--provisioned-concurrency", "20", "--warm-write-units", "14000",
+         "--alarm-email", "ops@example.org",
          "--cloudfront-web-acl", "arn:aws:wafv2:us-east-1:1:global/webacl/a/b"]
     )
     assert code == 0
@@ -42,6 +43,7 @@ def test_deploy_passes_the_consultation_stage_and_campaign_as_context(ran: list[
         "-c", "consultation=demo",
         "-c", "stage=prod",
         "-c", "next_proposal_provisioned=20",
+        "-c", "warm_write_units=14000",
         "-c", "cloudfront_web_acl_arn=arn:aws:wafv2:us-east-1:1:global/webacl/a/b",
         "-c", "alarm_email=ops@example.org",
     ]  # fmt: skip

@@ -184,6 +184,7 @@ class Context(str, Enum):
     CONSULTATION = "consultation"
     STAGE = "stage"  # one of STAGES; dev when not given
     NEXT_PROPOSAL_PROVISIONED = "next_proposal_provisioned"  # warm next_proposal containers for a campaign
+    WARM_WRITE_UNITS = "warm_write_units"  # content and tallies tables ready for this many writes/s (docs/capacity.md)
     CLOUDFRONT_WEB_ACL = "cloudfront_web_acl_arn"  # made once per account in us-east-1
     ALARM_EMAIL = "alarm_email"  # subscribed to the alarms topic
 

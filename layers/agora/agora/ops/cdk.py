@@ -26,6 +26,8 @@ class Deployment:
     stage: str = "dev"
     # For an announced campaign (a TV spot): warm next_proposal containers.
     next_proposal_provisioned: int = 0
+    # ... and tables ready for its writes from the first second (docs/capacity.md).
+    warm_write_units: int = 0
     cloudfront_web_acl_arn: str | None = None
     alarm_email: str | None = None
 
@@ -38,6 +40,7 @@ class Deployment:
             C.CONSULTATION: self.slug,
             C.STAGE: self.stage,
             C.NEXT_PROPOSAL_PROVISIONED: self.next_proposal_provisioned or None,
+            C.WARM_WRITE_UNITS: self.warm_write_units or None,
             C.CLOUDFRONT_WEB_ACL: self.cloudfront_web_acl_arn,
             C.ALARM_EMAIL: self.alarm_email,
         }

@@ -20,6 +20,8 @@ def add_to(commands: argparse._SubParsersAction) -> None:
         _target(p)
         p.add_argument("--provisioned-concurrency", type=int, default=0, metavar="N",
                        help="warm next_proposal containers for an announced campaign (0: none)")
+        p.add_argument("--warm-write-units", type=int, default=0, metavar="N",
+                       help="content and tallies tables ready for N writes/s (docs/capacity.md; 0: on-demand as is)")
         p.add_argument("--cloudfront-web-acl", metavar="ARN", help="a us-east-1 web ACL for CloudFront")
         p.add_argument("--alarm-email", help="subscribe this address to the alarms")
         p.add_argument("--output", type=Path, help="the cloud assembly's folder (default: cdk.out)")
@@ -28,7 +30,9 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("destroy", help="delete the consultation's stack (prod: --force; its data is retained)")
     _target(p)
     p.add_argument("--force", action="store_true", help="no confirmation; needed for prod")
-    p.set_defaults(run=_cdk, action="destroy", provisioned_concurrency=0, cloudfront_web_acl=None, alarm_email=None, output=None)
+    p.set_defaults(
+        run=_cdk, action="destroy", provisioned_concurrency=0, warm_write_units=0, cloudfront_web_acl=None, alarm_email=None, output=None
+    )
 
     p = commands.add_parser("status", help="queues, votes per minute, score's lag and the last snapshot")
     _target(p)
@@ -67,6 +71,7 @@ def _cdk(args: argparse.Namespace) -> int:
         args.consultation,
         args.stage,
         next_proposal_provisioned=args.provisioned_concurrency,
+        warm_write_units=args.warm_write_units,
         cloudfront_web_acl_arn=args.cloudfront_web_acl,
         alarm_email=args.alarm_email,
     )
