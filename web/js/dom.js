@@ -22,7 +22,7 @@ export function announce(message) {
   requestAnimationFrame(() => (region.textContent = message));
 }
 
-export function waitText(seconds) {
+function waitText(seconds) {
   return seconds >= 120 ? t("wait.minutes", { n: Math.ceil(seconds / 60) }) : t("wait.seconds", { n: seconds ?? 1 });
 }
 
