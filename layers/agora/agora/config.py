@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -153,6 +154,23 @@ class Consultation(Strict):
     personal_data_retention_days: int = Field(
         180, ge=1, description="Days after closes_at before profiles and votes expire; tallies and results stay."
     )
+    origins: tuple[str, ...] = Field(
+        (),
+        description=(
+            "Other web origins (scheme://host[:port]) whose pages may call the API from a browser (CORS). "
+            "The origin serving the consultation's own pages is always allowed: the embedded stack's, or "
+            "on AWS the CloudFront distribution's, which the deployment gives the functions in AGORA_WEB_ORIGIN. "
+            "The published results files are open data and allow any origin."
+        ),
+    )
+
+    @field_validator("origins")
+    @classmethod
+    def _origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"origin {origin!r} is not scheme://host[:port] (no path, no wildcard)")
+        return origins
 
     @field_validator("opens_at", "closes_at")
     @classmethod

@@ -105,6 +105,7 @@ CONSULTATION_FILE_ENV = "AGORA_CONSULTATION_FILE"
 PUBLIC_BASE_URL_ENV = "AGORA_PUBLIC_BASE_URL"
 SECRET_ENV = "AGORA_SIGNING_SECRET"
 SECRET_ARN_ENV = "AGORA_SIGNING_SECRET_ARN"
+WEB_ORIGIN_ENV = "AGORA_WEB_ORIGIN"  # the origin serving the pages (CloudFront; the embedded gateway): CORS allows it
 
 # --- functions and routes ---------------------------------------------------------------
 
@@ -130,6 +131,7 @@ class Route:
     path: str
     function: Function
     auth: Auth = Auth.PUBLIC
+    status: int = 200  # on success (the OpenAPI description says so; schemathesis checks it)
     segments: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -140,10 +142,10 @@ F, M = Function, Auth.MODERATOR
 ROUTES = (
     Route("GET", "/consultation", F.CONSULTATION),
     Route("GET", "/results", F.CONSULTATION),
-    Route("POST", "/participants", F.CONSULTATION),
+    Route("POST", "/participants", F.CONSULTATION, status=201),
     Route("PATCH", "/participants/me", F.CONSULTATION),
     Route("GET", "/participants/me/proposals", F.PROPOSE),
-    Route("POST", "/proposals", F.PROPOSE),
+    Route("POST", "/proposals", F.PROPOSE, status=201),
     Route("GET", "/proposals", F.PROPOSE),
     Route("GET", "/proposals/similar", F.PROPOSE),  # before /proposals/{proposal_id}, which would take "similar"
     Route("GET", "/proposals/{proposal_id}", F.PROPOSE),
@@ -151,16 +153,16 @@ ROUTES = (
     Route("GET", "/themes", F.PROPOSE),
     Route("GET", "/sequence", F.NEXT_PROPOSAL),
     Route("PUT", "/proposals/{proposal_id}/vote", F.VOTE),
-    Route("DELETE", "/proposals/{proposal_id}/vote", F.VOTE),
+    Route("DELETE", "/proposals/{proposal_id}/vote", F.VOTE, status=204),
     Route("PUT", "/proposals/{proposal_id}/vote/qualifications/{qualification}", F.VOTE),
-    Route("DELETE", "/proposals/{proposal_id}/vote/qualifications/{qualification}", F.VOTE),
+    Route("DELETE", "/proposals/{proposal_id}/vote/qualifications/{qualification}", F.VOTE, status=204),
     Route("GET", "/moderation/queue", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/accept", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/refuse", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/postpone", F.MODERATE, M),
     Route("GET", "/moderation/proposals/{proposal_id}/decisions", F.MODERATE, M),
     Route("POST", "/moderation/bulk", F.MODERATE, M),
-    Route("POST", "/moderation/themes", F.MODERATE, M),
+    Route("POST", "/moderation/themes", F.MODERATE, M, status=201),
     Route("GET", "/moderation/groups", F.MODERATE, M),
 )
 del F, M

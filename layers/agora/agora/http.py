@@ -7,7 +7,9 @@ cap reached, 503 overload.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import warnings
 from collections.abc import Callable
 from http import HTTPStatus
@@ -28,6 +30,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
+from agora import config, contract
 from agora.adapters.aws import transient
 from agora.contract import Metric
 from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited, Unauthorized, Unavailable
@@ -131,15 +134,45 @@ def _idempotency_store_error(e: IdempotencyPersistenceLayerError) -> Response:
     return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; retry with the same Idempotency-Key.")
 
 
-def resolver(router: Router) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(
-        enable_validation=True,
-        cors=CORSConfig(
-            allow_origin="*",
+def allowed_origins() -> frozenset[str]:
+    """Browsers may call the API from the consultation's own pages (AGORA_WEB_ORIGIN, set by the
+    deployment) and from the config's `origins`; nowhere else. Results files are another matter
+    (open data, any origin), served by CloudFront or the embedded gateway, not by these functions."""
+    own = os.environ.get(contract.WEB_ORIGIN_ENV, "")
+    return frozenset(o for o in (own, *config.current().origins) if o)
+
+
+class ConsultationCORS(CORSConfig):
+    """Echo the caller's Origin only when it is allowed (read once, on the first request, so handlers
+    import without a consultation file), and say the answer varies with it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            allow_origin="",  # never matches: allowed_origin() below decides
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
             expose_headers=["Retry-After"],  # so a page can tell its citizen when to try again
-        ),
-    )
+        )
+
+    @functools.cached_property
+    def origins(self) -> frozenset[str]:
+        return allowed_origins()
+
+    def allowed_origin(self, extracted_origin: str) -> str | None:
+        return extracted_origin if extracted_origin in self.origins else None
+
+    def to_dict(self, origin: str | None) -> dict[str, str]:
+        if not origin or origin not in self.origins:
+            return {}
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Headers": CORSConfig.build_allow_methods(self.allow_headers),
+            "Access-Control-Expose-Headers": ",".join(self.expose_headers),
+            "Vary": "Origin",
+        }
+
+
+def resolver(router: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, cors=ConsultationCORS())
     app.include_router(router)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)

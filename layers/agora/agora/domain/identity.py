@@ -27,6 +27,12 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of what a caller sent with what we signed. As bytes: compare_digest
+    refuses str with non-ASCII characters, and a caller may send anything."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
+
+
 def network_of(address: str | None) -> str:
     """What one person or household holds: an IPv4 address, an IPv6 /64; "" if not an address."""
     try:
@@ -76,7 +82,7 @@ class Signer:
     def claims(self, token: str, now: float) -> Claims:
         """What a token says, or Unauthorized if it is forged, malformed or expired."""
         payload, _, sig = token.partition(".")
-        if not (payload and sig) or not hmac.compare_digest(sig, self._mac("token", payload)):
+        if not (payload and sig) or not _same(sig, self._mac("token", payload)):
             raise Unauthorized("invalid_token", "The participant token is not valid.")
         try:
             data = json.loads(_unb64(payload))
@@ -94,9 +100,9 @@ class Signer:
         if not proof:
             return False
         issued, _, sig = proof.partition(".")
-        if not (issued.isdigit() and sig) or not 0 <= now - int(issued) <= self.proof_ttl:
+        if not (issued.isascii() and issued.isdigit() and sig) or not 0 <= now - int(issued) <= self.proof_ttl:
             return False
-        return hmac.compare_digest(sig, self._mac("proof", participant_id, proposal_id, issued))
+        return _same(sig, self._mac("proof", participant_id, proposal_id, issued))
 
     def source_tag(self, address: str | None) -> str:
         """A short keyed hash of the caller's network (an IPv6 /64, an IPv4 address): lets the

@@ -25,11 +25,36 @@ from agora.domain.identity import looks_like_token
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 FILES_PREFIX = "/files/"
+# CORS for an allowed origin (the stack's own, and the consultation's `origins`); the results files
+# are open data and allow any origin, as CloudFront serves them.
 CORS = {
-    "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Headers": "Authorization,Content-Type,Idempotency-Key,X-Moderator-Name",
     "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE,OPTIONS",
+    "Access-Control-Expose-Headers": "Retry-After",
+    "Vary": "Origin",
 }
+OPEN_DATA_CORS = {"Access-Control-Allow-Origin": "*"}
+PUBLIC_PREFIXES = (contract.RESULTS_PREFIX, contract.WEB_PREFIX)
+# Every response: no MIME sniffing, no referrer leaving the site (URLs carry proposal ids).
+SECURITY = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+# The pages: scripts and styles only from the site itself (style attributes stay allowed: the charts
+# size their bars with them), no plugins, no framing (clickjacking), forms post nowhere else.
+# CloudFront's response headers policy must send the same on AWS (docs/security.md).
+PAGES = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def public_file(key: str) -> bool:
+    """What CloudFront serves from the bucket: the published results and the pages, nothing else (the
+    sequence pool holds author ids, the internal index pending texts)."""
+    return key.startswith(PUBLIC_PREFIXES) and ".." not in key.split("/")
 
 
 def match(method: str, path: str) -> tuple[contract.Route, dict[str, str]] | tuple[None, None]:
@@ -98,9 +123,11 @@ class Gateway:
         web_dir: Path | None,
         host: str = "127.0.0.1",
         port: int = 8000,
+        origins: tuple[str, ...] = (),
     ) -> None:
         self.invoke, self.read_file, self.moderator_key = invoke, read_file, moderator_key
         self.openapi, self.web_dir = openapi, web_dir
+        self.origins = frozenset(origins)
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.server.block_on_close = False  # idle keep-alive connections must not hold up Ctrl-C
@@ -109,6 +136,10 @@ class Gateway:
     def url(self) -> str:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def allowed(self, origin: str | None) -> bool:
+        """May a page from `origin` call the API? Its own pages, and the consultation's other origins."""
+        return bool(origin) and (origin == self.url or origin in self.origins)
 
     def serve_forever(self) -> None:
         self.server.serve_forever(poll_interval=0.2)
@@ -120,7 +151,7 @@ class Gateway:
     def authorize(self, headers: dict[str, list[str]]) -> dict[str, str] | None:
         """The Cognito authorizer's job: admit the local key, name the moderator (X-Moderator-Name)."""
         key = _bearer(headers)
-        if not key or not hmac.compare_digest(key, self.moderator_key):
+        if not key or not hmac.compare_digest(key.encode("utf-8", "surrogateescape"), self.moderator_key.encode()):
             return None
         name = next(iter(headers.get("X-Moderator-Name", [])), "moderator")
         return {"sub": f"local-{name}", "cognito:username": name}
@@ -194,11 +225,12 @@ class Gateway:
                 if path == "/openapi.json":
                     return self._send(HTTPStatus.OK, json.dumps(gateway.openapi()).encode(), {"Content-Type": "application/json"})
                 if path.startswith(FILES_PREFIX):
-                    found = gateway.read_file(unquote(path.removeprefix(FILES_PREFIX)))
+                    key = unquote(path.removeprefix(FILES_PREFIX))
+                    found = gateway.read_file(key) if public_file(key) else None
                     if found is None:
                         return self._error(HTTPStatus.NOT_FOUND, "no_such_file", f"No file {path}.")
                     data, content_type = found
-                    return self._send(HTTPStatus.OK, data, {"Content-Type": content_type})
+                    return self._send(HTTPStatus.OK, data, {"Content-Type": content_type, **OPEN_DATA_CORS})
                 if gateway.web_dir is not None:
                     root = gateway.web_dir.resolve()
                     target = (root / unquote(path).lstrip("/")).resolve()
@@ -206,7 +238,7 @@ class Gateway:
                         target = target / "index.html"
                     if target.is_relative_to(root) and target.is_file():
                         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                        return self._send(HTTPStatus.OK, target.read_bytes(), {"Content-Type": kind})
+                        return self._send(HTTPStatus.OK, target.read_bytes(), {"Content-Type": kind, **PAGES})
                 self._error(HTTPStatus.NOT_FOUND, "no_such_route", f"No route GET {path}.")
 
             def _error(self, status: HTTPStatus, code: str, message: str) -> None:
@@ -215,7 +247,9 @@ class Gateway:
 
             def _send(self, status: HTTPStatus, data: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status.value)
-                for k, v in {**CORS, **headers}.items():
+                origin = self.headers.get("Origin")
+                cors = {**CORS, "Access-Control-Allow-Origin": origin} if gateway.allowed(origin) else {}
+                for k, v in {**SECURITY, **cors, **headers}.items():
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

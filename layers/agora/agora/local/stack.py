@@ -62,8 +62,10 @@ class EmbeddedStack:
             web_dir=WEB_DIR if WEB_DIR.is_dir() else None,
             host=self.options.host,
             port=self.options.port,
+            origins=self.consultation.origins,
         )
         os.environ[contract.PUBLIC_BASE_URL_ENV] = self.gateway.url + FILES_PREFIX.rstrip("/")
+        os.environ[contract.WEB_ORIGIN_ENV] = self.gateway.url  # CORS: the pages' own origin
 
         table = self.env[contract.CONTENT.env_var]
         stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
@@ -95,9 +97,13 @@ class EmbeddedStack:
 
     @property
     def slug(self) -> str:
+        return self.consultation.slug
+
+    @property
+    def consultation(self) -> Any:
         from agora import config
 
-        return config.load(self.options.consultation_file).slug
+        return config.load(self.options.consultation_file)
 
     @property
     def url(self) -> str:
