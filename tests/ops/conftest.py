@@ -4,22 +4,19 @@ resources, as `agora status|forget|moderators` find them on AWS."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import boto3
 import pytest
+
 from agora import contract
 from agora.local import resources
 from agora.local.inprocess import InProcessStack
+from tests.integration.conftest import api
+
+__all__ = ["api"]  # the in-process stack on moto, as the integration tests have it
 
 O = contract.Output
 STACK = contract.stack_name("demo", "dev")
-
-
-@pytest.fixture
-def api() -> Iterator[InProcessStack]:
-    with InProcessStack() as stack:
-        yield stack
 
 
 @pytest.fixture

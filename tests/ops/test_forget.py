@@ -8,6 +8,9 @@ from collections import Counter
 
 import boto3
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from agora import cli, contract
 from agora.adapters import items
 from agora.adapters.tallies import TallyStore
@@ -22,8 +25,6 @@ from agora.domain.tallies import (
 from agora.domain.votes import QUALIFICATIONS, Trust, Vote, VoteKey
 from agora.local.inprocess import InProcessStack
 from agora.ops.forget import anonymised
-from hypothesis import given
-from hypothesis import strategies as st
 
 DEMOGRAPHICS = {"age": "25-34", "department": "29"}
 

@@ -8,17 +8,17 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 import requests
+
 from agora import cli, contract
 from agora.local.inprocess import InProcessStack
 from agora.ops import stack as ops_stack
 from agora.ops import status
-
 from tests.e2e.conftest import MODERATOR_KEY, eventually, start, stop
 
 
 def test_status_of_a_deployed_stack(api: InProcessStack, deployed: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     # Two pending proposals, one accepted; a snapshot; a batch score gave up on.
-    [accepted] = api.published(1)
+    api.published(1)
     author = api.participant()
     for text in ("Il faut planter des haies partout", "Il faut des navettes vers les plages"):
         api.propose(author, text)
@@ -50,7 +50,7 @@ def test_status_of_a_deployed_stack(api: InProcessStack, deployed: dict[str, str
     assert cli.main(["status", "demo"]) == 1
     out = capsys.readouterr().out
     assert "2 pending proposals" in out and "120.0 (last 5 min)" in out and "4 s (iterator age)" in out
-    assert "run a recount" in out and accepted
+    assert "run a recount" in out
 
 
 @pytest.mark.slow
