@@ -59,7 +59,7 @@ class ConsultationStack(Stack):
             data=self.data,
             public_base_url=f"https://{self.edge.domain_name}",
             stage=stage,
-            metrics_namespace=id,
+            stack_name=id,
             next_proposal_provisioned=next_proposal_provisioned,
         )
         fn = self.functions.by_name
@@ -72,9 +72,7 @@ class ConsultationStack(Stack):
             self, "Snapshots", function=fn[F.SNAPSHOT], every_seconds=consultation.snapshot_every_seconds
         )
         # Pages call the API by its own URL (no trailing slash: they add the path).
-        self.pages = (
-            self.edge.publish_pages(WEB_DIR, self.api.rest_api.url.rstrip("/")) if WEB_DIR.is_dir() else None
-        )
+        self.pages = self.edge.publish_pages(WEB_DIR, self.api.rest_api.url.rstrip("/"))
         self.monitoring = Monitoring(
             self,
             "Monitoring",

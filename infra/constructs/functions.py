@@ -58,7 +58,7 @@ class Functions(Construct):
         data: Data,
         public_base_url: str,
         stage: Stage,
-        metrics_namespace: str,
+        stack_name: str,
         next_proposal_provisioned: int = 0,
     ) -> None:
         super().__init__(scope, id)
@@ -77,7 +77,7 @@ class Functions(Construct):
             contract.CONSULTATION_FILE_ENV: LAYER_CONSULTATION_FILE,
             contract.PUBLIC_BASE_URL_ENV: public_base_url,
             "POWERTOOLS_SERVICE_NAME": contract.METRICS_SERVICE,
-            "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace,
+            "POWERTOOLS_METRICS_NAMESPACE": stack_name,  # one namespace per consultation and stage
         }
         self.by_name: dict[F, lambda_.Function] = {}
         for name in discover():
@@ -88,7 +88,7 @@ class Functions(Construct):
             self.by_name[name] = lambda_.Function(
                 self,
                 name.value,
-                description=f"{metrics_namespace} {name.value}",
+                description=f"{stack_name} {name.value}",
                 runtime=RUNTIME,
                 architecture=ARCHITECTURE,
                 handler="handler.lambda_handler",
