@@ -57,13 +57,20 @@ class ConsultationStack(Stack):
             consultation=consultation,
             consultation_file=consultation_file or ROOT / "consultations" / f"{consultation.slug}.toml",
             data=self.data,
-            public_base_url=f"https://{self.edge.domain_name}",
+            public_base_url=self.edge.url,
             stage=stage,
             stack_name=id,
             next_proposal_provisioned=next_proposal_provisioned,
         )
         fn = self.functions.by_name
-        self.api = Api(self, "Api", consultation=consultation, functions=self.functions.http_targets, stage=stage)
+        self.api = Api(
+            self,
+            "Api",
+            consultation=consultation,
+            functions=self.functions.http_targets,
+            stage=stage,
+            web_origin=self.edge.url,
+        )
         self.firewall = Firewall(
             self, "Firewall", stage=self.api.rest_api.deployment_stage, per_ip_per_minute=consultation.throttle.per_ip_per_minute
         )

@@ -67,6 +67,7 @@ class Api(Construct):
         consultation: Consultation,
         functions: Mapping[contract.Function, lambda_.IFunction],
         stage: Stage,
+        web_origin: str,
     ) -> None:
         super().__init__(scope, id)
         throttle = consultation.throttle
@@ -111,8 +112,9 @@ class Api(Construct):
                 method_options=route_throttles(throttle),
                 tracing_enabled=True,
             ),
+            # Preflights as the handlers answer (agora.http): the pages' own origin and the config's.
             default_cors_preflight_options=apigw.CorsOptions(
-                allow_origins=apigw.Cors.ALL_ORIGINS,
+                allow_origins=[web_origin, *consultation.origins],
                 allow_methods=apigw.Cors.ALL_METHODS,
                 allow_headers=ALLOWED_HEADERS,
             ),

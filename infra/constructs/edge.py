@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from aws_cdk import Duration
+from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
@@ -14,6 +14,7 @@ from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
 
 from agora import contract
+from agora.local import gateway
 from infra import nag
 
 # What the world may read. The rest of the bucket (the sequence pool, with authors; internal
@@ -23,6 +24,17 @@ PUBLIC_PREFIXES = (contract.RESULTS_PREFIX, contract.WEB_PREFIX)
 PAGES_CONFIG = "js/config.js"
 # Browsers check back every minute; CloudFront keeps pages a day, and each deployment invalidates them.
 PAGES_CACHE_CONTROL = "public, max-age=60, s-maxage=86400"
+# The pages call the API on its own execute-api host: the embedded gateway's policy, but connecting
+# there too. By region, not by API id: the API already depends on this distribution (CORS, URLs).
+API_HOSTS = f"https://*.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"
+
+
+def pages_security_policy() -> str:
+    """The embedded gateway's Content-Security-Policy for the pages, with the API's hosts allowed."""
+    policy = gateway.PAGES["Content-Security-Policy"]
+    if "connect-src 'self';" not in policy:
+        raise ValueError("the pages' CSP no longer says connect-src 'self': update edge.py with it")
+    return policy.replace("connect-src 'self';", f"connect-src 'self' {API_HOSTS};")
 
 
 def pages_config(source: str, values: dict[str, str]) -> str:
@@ -55,7 +67,36 @@ class Edge(Construct):
             enable_accept_encoding_brotli=True,
         )
 
-        def behaviour(origin_path: str | None) -> cloudfront.BehaviorOptions:
+        # The headers the embedded gateway sends with the pages (agora.local.gateway), on AWS.
+        pages_headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "PagesHeaders",
+            comment="agora pages: CSP, no sniffing, no framing, no referrer, HTTPS only",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=pages_security_policy(), override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(365), include_subdomains=False, override=True
+                ),
+            ),
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
+                custom_headers=[
+                    cloudfront.ResponseCustomHeader(
+                        header="Permissions-Policy", value=gateway.PAGES["Permissions-Policy"], override=True
+                    )
+                ]
+            ),
+        )
+
+        def behaviour(origin_path: str | None, headers: cloudfront.IResponseHeadersPolicy) -> cloudfront.BehaviorOptions:
             return cloudfront.BehaviorOptions(
                 # OAC: the bucket stays private, only this distribution may read it.
                 origin=origins.S3BucketOrigin.with_origin_access_control(
@@ -63,8 +104,7 @@ class Edge(Construct):
                 ),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cache,
-                # Results are open data: any site may fetch them.
-                response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
+                response_headers_policy=headers,
             )
 
         self.distribution = cloudfront.Distribution(
@@ -72,8 +112,13 @@ class Edge(Construct):
             "Distribution",
             comment="agora results and web pages",
             # The pages at the root (web/index.html at /), the results under their own path.
-            default_behavior=behaviour("/" + contract.WEB_PREFIX.rstrip("/")),
-            additional_behaviors={f"/{contract.RESULTS_PREFIX}*": behaviour(None)},
+            default_behavior=behaviour("/" + contract.WEB_PREFIX.rstrip("/"), pages_headers),
+            # Results are open data: any site may fetch them (and they get AWS's security headers).
+            additional_behaviors={
+                f"/{contract.RESULTS_PREFIX}*": behaviour(
+                    None, cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS
+                )
+            },
             default_root_object="index.html",
             # CloudFront web ACLs live in us-east-1 only: one made there, once per account, by ARN.
             web_acl_id=web_acl_arn,
@@ -81,6 +126,7 @@ class Edge(Construct):
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
         )
         self.domain_name = self.distribution.distribution_domain_name
+        self.url = f"https://{self.domain_name}"  # the pages' origin, and the base of every result URL
         for rule, reason in (
             ("CFR1", "a consultation is open to anyone, wherever they live"),
             ("CFR2", "CloudFront web ACLs exist in us-east-1 only: pass cloudfront_web_acl_arn; it serves cached files only"),

@@ -76,6 +76,8 @@ class Functions(Construct):
             contract.BUCKET_ENV: data.bucket.bucket_name,
             contract.CONSULTATION_FILE_ENV: LAYER_CONSULTATION_FILE,
             contract.PUBLIC_BASE_URL_ENV: public_base_url,
+            # The pages are served at the distribution's root: their origin is the one CORS allows.
+            contract.WEB_ORIGIN_ENV: public_base_url,
             "POWERTOOLS_SERVICE_NAME": contract.METRICS_SERVICE,
             "POWERTOOLS_METRICS_NAMESPACE": stack_name,  # one namespace per consultation and stage
         }

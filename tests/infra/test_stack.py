@@ -181,6 +181,8 @@ def test_function_environment_wires_tables_bucket_consultation_and_edge(template
         contract.BUCKET_ENV: {"Ref": lid(demo_stack, demo_stack.data.bucket)},
         contract.CONSULTATION_FILE_ENV: "/opt/consultation.toml",
         contract.PUBLIC_BASE_URL_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},
+        # CORS (agora.http): the pages' own origin, the distribution's root.
+        contract.WEB_ORIGIN_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},
         "POWERTOOLS_SERVICE_NAME": contract.METRICS_SERVICE,
         "POWERTOOLS_METRICS_NAMESPACE": "agora-demo-dev",
     }
@@ -480,6 +482,39 @@ def test_web_pages_are_deployed_under_web_and_told_where_the_api_is(template: Te
     text = config.read_text()
     assert 'export const RESULTS_BASE = "/";' in text
     assert 'export const API_BASE = "https://<<marker:' in text and text.count('/";') == 1  # no trailing slash
+
+
+def test_pages_get_the_embedded_gateways_security_headers_and_results_stay_open_data(template: Template, demo_stack: Any) -> None:
+    from agora.local import gateway
+
+    (distribution,) = template.find_resources("AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    policies = template.find_resources("AWS::CloudFront::ResponseHeadersPolicy")
+    (pages_id,) = refs(config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"])
+    pages = policies[pages_id]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = pages["SecurityHeadersConfig"]
+    csp = "".join(p if isinstance(p, str) else "<" + p["Ref"] + ">" for p in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Join"][1])
+    # The gateway's policy, word for word, but the pages may also call the API's execute-api host.
+    local = gateway.PAGES["Content-Security-Policy"]
+    assert csp == local.replace("connect-src 'self';", "connect-src 'self' https://*.execute-api.<AWS::Region>.<AWS::URLSuffix>;")
+    assert security["ContentTypeOptions"]["Override"] and security["FrameOptions"]["FrameOption"] == "DENY"
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == gateway.SECURITY["Referrer-Policy"]
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 365 * 86400
+    assert pages["CustomHeadersConfig"]["Items"] == [
+        {"Header": "Permissions-Policy", "Value": gateway.PAGES["Permissions-Policy"], "Override": True}
+    ]
+    (results,) = config["CacheBehaviors"]
+    assert isinstance(results["ResponseHeadersPolicyId"], str)  # AWS's managed CORS-and-security-headers policy
+
+
+def test_api_preflights_admit_the_pages_origin_only(template: Template, demo_stack: Any) -> None:
+    distribution = lid(demo_stack, demo_stack.edge.distribution)
+    origin = {"Fn::Join": ["", ["'https://", {"Fn::GetAtt": [distribution, "DomainName"]}, "'"]]}
+    assert not DEMO.origins  # the demo adds none; each would be echoed when it asks
+    for method in template.find_resources("AWS::ApiGateway::Method").values():
+        if method["Properties"]["HttpMethod"] == "OPTIONS":
+            (response,) = method["Properties"]["Integration"]["IntegrationResponses"]
+            assert response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] == origin
 
 
 def test_pages_config_sets_each_constant_and_refuses_a_missing_one() -> None:
