@@ -38,6 +38,8 @@ def dev(args: argparse.Namespace) -> int:
         print("  seeding demo proposals and votes…", flush=True)
         report = seed(stack)
         print(f"  seeded: {report.votes} votes from {report.participants} participants", flush=True)
+        for error in report.errors[:10]:  # a demo that half-seeded must say so
+            print(f"  seeding error: {error}", flush=True)
     print(f"ready: {stack.url}  (Ctrl-C to stop)", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
