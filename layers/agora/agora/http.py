@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
@@ -95,6 +95,15 @@ def _validation_error(e: RequestValidationError) -> Response:
     ]
     summary = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
     return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", f"The request is invalid: {summary}", problems)
+
+
+def _unsupported_media_type(_: RequestUnsupportedContentType) -> Response:
+    return error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the body as application/json.")
+
+
+def _unreadable_body(_: Exception) -> Response:
+    """A body that is not UTF-8 text, or JSON nested deeper than a parser will follow."""
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", "The request body is not readable JSON (UTF-8, reasonably nested).")
 
 
 def _not_found(_: NotFoundError) -> Response:
@@ -177,6 +186,8 @@ def resolver(router: Router) -> APIGatewayRestResolver:
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(NotFoundError)(_not_found)
+    app.exception_handler([UnicodeDecodeError, RecursionError])(_unreadable_body)
+    app.exception_handler(RequestUnsupportedContentType)(_unsupported_media_type)
     app.exception_handler([ClientError, BotoCoreError])(_aws_error)
     app.exception_handler([IdempotencyValidationError, IdempotencyAlreadyInProgressError])(_idempotency_error)
     app.exception_handler(IdempotencyPersistenceLayerError)(_idempotency_store_error)

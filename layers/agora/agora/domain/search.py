@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from bisect import bisect_left
 from collections.abc import Sequence
 
@@ -42,7 +41,7 @@ def cursor(key: str) -> str:
 def key_of(cursor_text: str) -> str:
     try:
         key = base64.b64decode(cursor_text + "=" * (-len(cursor_text) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 underneath
         key = ""
     if not key:
         raise InvalidInput("invalid_cursor", "The cursor is not one this API gave out.", {"field": "cursor"})

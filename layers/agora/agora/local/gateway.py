@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import logging
 import mimetypes
 import time
 import uuid
@@ -207,7 +208,11 @@ class Gateway:
                     if claims is None:
                         return self._error(*gateway.refusal(headers))
                 event = proxy_event(route, params, self.command, self.path, headers, body, self._source(), claims)
-                result = gateway.invoke(route.function.value, event)
+                try:
+                    result = gateway.invoke(route.function.value, event)
+                except Exception:  # noqa: BLE001 - a failed invocation is API Gateway's 502, not a dropped connection
+                    logging.getLogger(__name__).exception("function %s failed", route.function.value)
+                    return self._error(HTTPStatus.BAD_GATEWAY, "internal", "Something went wrong on our side.")
                 out = dict(result.get("headers") or {})
                 for k, values in (result.get("multiValueHeaders") or {}).items():
                     out[k] = ", ".join(values)

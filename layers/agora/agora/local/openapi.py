@@ -67,6 +67,7 @@ WHY = {
     401: "Missing, forged or expired credentials.",
     403: "A participant token on a moderator route.",
     404: "No such thing, or not visible to the caller.",
+    415: "The body is not JSON (send Content-Type: application/json).",
     409: "The request clashes with the current state (closed consultation, proposal not open to votes, "
     "decision not allowed, lock held, request in progress).",
     422: "The request's content breaks a rule; `details` says where.",
@@ -129,6 +130,8 @@ def document_errors(spec: dict[str, Any], kinds: dict[str, str]) -> dict[str, An
             statuses.add(409)
         if name in RATE_LIMITED:
             statuses.add(429)
+        if "requestBody" in op:
+            statuses.add(415)
         for status in sorted(statuses):
             response: dict[str, Any] = {
                 "description": WHY[status],
