@@ -1,0 +1,137 @@
+"""The embedded stack under a burst: `agora simulate` (2,000 citizens: register, sometimes propose, a
+sequence of votes each) against `agora dev`, vs a trivial GET /consultation loop on the same stack in
+the same run. Then the stream catches up: every vote counted exactly once (tallies read from the moto
+server equal a recount of the vote items and the votes cast), and the next snapshot says the same.
+
+The stack runs in its own process, as an operator starts it; the citizens are this process's threads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import requests
+
+from agora import contract
+from agora.adapters.content import ContentStore
+from agora.adapters.tallies import TallyStore
+from agora.domain.tallies import UNTRUSTED, TallyRef, recount
+from agora.local.client import Api, Moderator
+from agora.local.simulate import simulate
+from bench.harness import Row
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "bench-moderator-key"
+CONCURRENCY = 8
+KEYS = ("agree", "disagree", "neutral", UNTRUSTED)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start() -> tuple[subprocess.Popen[str], str, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agora.cli", "dev", "--port", str(port), "--moderator-key", KEY, "--snapshot-every", "5",
+         "--consultation", str(ROOT / "consultations" / "demo.toml")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "ready" in line:
+            break
+    else:
+        raise RuntimeError("agora dev stopped before it was ready:\n" + "".join(lines))
+    endpoint = next(m.group(1) for line in lines if (m := re.search(r"AWS endpoint \(moto\): (\S+)", line)))
+    return process, f"http://127.0.0.1:{port}", endpoint
+
+
+def until(probe, timeout: float) -> float:
+    """Seconds until `probe()` holds (polled); raises past the deadline."""
+    started = time.perf_counter()
+    while not probe():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"still false after {timeout} s")
+        time.sleep(0.2)
+    return time.perf_counter() - started
+
+
+def get_loop(url: str, requests_total: int) -> tuple[float, int]:
+    """Requests per second of GET /consultation from CONCURRENCY threads, and how many failed."""
+    failures = []
+
+    def worker(n: int) -> None:
+        session = requests.Session()
+        for _ in range(n):
+            if session.get(url + "/consultation", timeout=30).status_code != 200:
+                failures.append(1)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        list(pool.map(worker, [requests_total // CONCURRENCY] * CONCURRENCY))
+    return requests_total // CONCURRENCY * CONCURRENCY / (time.perf_counter() - started), len(failures)
+
+
+def rows(quick: bool = False) -> list[Row]:
+    citizens = 40 if quick else 2000
+    process, url, endpoint = start()
+    try:
+        api = Api(url)
+        authors = [api.register() for _ in range(3)]  # 10 proposals an hour each
+        moderator = Moderator(api, KEY)
+        for i in range(15):
+            moderator.accept(authors[i % 3].propose(f"Il faut protéger le littoral, idée n°{i}")["id"])
+        probe = api.register()
+        until(lambda: len(probe.sequence(20)) == 15, 60)  # the pool is published
+
+        get_rps, get_failures = get_loop(url, 200 if quick else 2000)
+        report = simulate(url, citizens, propose_share=0.1, concurrency=CONCURRENCY, progress=False)
+
+        db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
+                          aws_access_key_id="embedded", aws_secret_access_key="embedded")
+        content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", db)
+        tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", db)
+        catch_up = until(lambda: tallies.read_all() == recount(content.scan_counted()), 600)
+        counted = tallies.read_all()
+        votes = sum(c.get(k, 0) for ref, c in counted.items() if ref.proposal_id and ref.dimension is None for k in KEYS)
+        items = sum(1 for item in content.scan_counted() if hasattr(item, "key"))
+        miscounted = abs(votes - report.votes) + abs(items - report.votes)
+
+        def published() -> bool:
+            summary_url = next(f["url"] for f in api.call("GET", "/results")["files"] if f["name"] == "summary.json")
+            summary = requests.get(summary_url, timeout=30).json()
+            return summary["votes"] + summary["untrusted_votes"] == votes and (
+                summary["participants"] == counted[TallyRef()]["participants"]
+            )
+
+        until(published, 120)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    burst_rps = report.requests / report.seconds
+    note = f"{citizens} citizens, {report.requests} requests, {report.votes} votes, {CONCURRENCY} threads"
+    return [
+        Row("embedded: burst requests/s vs a GET /consultation loop", burst_rps, get_rps, "requests/s", "ratio >= 0.3", note),
+        Row("embedded: errors in the burst (and in the GET loop)", len(report.errors) + get_failures, 0, "requests", "value <= 0"),
+        Row("embedded: votes not counted exactly once", miscounted, 0, "votes", "value <= 0",
+            "tallies vs vote items vs votes cast; the snapshot published the same"),
+        Row("embedded: seconds for the tallies to catch up after the burst", catch_up, report.seconds, "s",
+            "value <= 60", "baseline: the burst's own duration"),
+    ]
