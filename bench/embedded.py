@@ -56,7 +56,7 @@ def start() -> tuple[subprocess.Popen[str], str, str]:
             break
     else:
         raise RuntimeError("agora dev stopped before it was ready:\n" + "".join(lines))
-    endpoint = next(m.group(1) for line in lines if (m := re.search(r"AWS endpoint \(moto\): (\S+)", line)))
+    endpoint = next(m.group(1) for line in lines if (m := re.search(r"AWS endpoint: (\S+)", line)))
     return process, f"http://127.0.0.1:{port}", endpoint
 
 

@@ -16,6 +16,8 @@ DEFAULT_CONSULTATION = Path("consultations/demo.toml")
 
 
 def dev(args: argparse.Namespace) -> int:
+    from agora.local.datadir import InUse
+    from agora.local.dynamodb_local import Unavailable
     from agora.local.stack import EmbeddedStack, Options
 
     stack = EmbeddedStack(
@@ -25,13 +27,23 @@ def dev(args: argparse.Namespace) -> int:
             moderator_key=args.moderator_key,
             snapshot_every=args.snapshot_every,
             redeliver_every=args.redeliver_every,
+            data_dir=args.data_dir,
+            fresh=args.fresh,
+            engine=args.engine,
         )
     )
-    stack.start()
+    try:
+        stack.start()
+    except (InUse, Unavailable) as e:
+        print(f"agora dev: {e}", file=sys.stderr, flush=True)
+        return 1
     print(f"agora embedded stack for '{stack.slug}' at {stack.url}", flush=True)
     print(f"  moderator key: {stack.moderator_key}   (Authorization: Bearer <key>)", flush=True)
     print(f"  API description: {stack.url}/openapi.json", flush=True)
-    print(f"  AWS endpoint (moto): {stack.aws_endpoint}", flush=True)
+    print(f"  AWS endpoint: {stack.aws_endpoint}   (S3 and SQS on moto; DynamoDB on {stack.options.engine})", flush=True)
+    print(f"  DynamoDB endpoint ({stack.options.engine}): {stack.dynamodb_endpoint}", flush=True)
+    if stack.persistent:
+        print(f"  data: {stack.data.root}   (kept across restarts; --fresh starts empty)", flush=True)
     if args.seed_demo:
         from agora.local.seed import seed
 
@@ -42,13 +54,11 @@ def dev(args: argparse.Namespace) -> int:
             print(f"  seeding error: {error}", flush=True)
     print(f"ready: {stack.url}  (Ctrl-C to stop)", flush=True)
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
-        # Waiting in slices: Python runs signal handlers on the main thread only, and an untimed
-        # wait never wakes when a busy stack's Ctrl-C or SIGTERM lands on another thread.
-        while not stopped.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    for stopping in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: a shell's `cmd &` starts us ignoring it
+        signal.signal(stopping, lambda *_: stopped.set())
+    # Waiting in slices: Python runs signal handlers on the main thread only, and an untimed
+    # wait never wakes when a busy stack's Ctrl-C or SIGTERM lands on another thread.
+    while not stopped.wait(0.5):
         pass
     stack.stop()
     print("stopped", flush=True)
@@ -113,6 +123,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--moderator-key", default="", help="local moderator credential (default: random, printed)")
     p.add_argument("--snapshot-every", type=float, default=10.0, metavar="SECONDS")
     p.add_argument("--seed-demo", action="store_true", help="add sample proposals, decisions and votes")
+    p.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help="where the consultation is kept (default: .agora/<slug>/)")
+    p.add_argument("--fresh", action="store_true", help="empty the data directory first")
+    p.add_argument("--engine", choices=("dynamodb-local", "moto"), default="dynamodb-local",
+                   help="DynamoDB Local (kept on disk) or moto (in memory, nothing kept)")
     p.add_argument("--redeliver-every", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
     p.set_defaults(run=dev)
 
