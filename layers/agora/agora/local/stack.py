@@ -133,7 +133,7 @@ class EmbeddedStack:
         # Publish right away: an empty stack's first pool and manifest, a restarted one's current figures.
         self.scheduler.run_now()
         self.scheduler.start()
-        self._stopping.append(self.scheduler.stop)
+        self._stopping.append(lambda: self.scheduler.stop(timeout=1.0))
 
     def snapshot(self) -> Any:
         """The scheduled job: snapshot, then keep the bucket bounded and on disk."""
