@@ -80,9 +80,12 @@ def start(*extra: str, data_dir: Path | None = None) -> RunningStack:
     return RunningStack(f"http://127.0.0.1:{port}", endpoint, process, output, data_dir)
 
 
-def stop(stack: RunningStack) -> str:
+def stop(stack: RunningStack, keep_data: bool = False) -> str:
+    """Ctrl-C, as an operator stops it; its data directory goes too unless kept for a restart."""
     stack.process.send_signal(signal.SIGINT)
-    rest, _ = stack.process.communicate(timeout=30)
+    rest, _ = stack.process.communicate(timeout=60)
+    if not keep_data:
+        shutil.rmtree(stack.data_dir, ignore_errors=True)
     return rest
 
 
@@ -92,4 +95,3 @@ def stack() -> Iterator[RunningStack]:
     yield running
     if running.process.poll() is None:
         stop(running)
-    shutil.rmtree(running.data_dir, ignore_errors=True)

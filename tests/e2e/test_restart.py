@@ -45,7 +45,7 @@ def test_a_restart_keeps_tokens_figures_and_counts_the_next_vote_once():
         before = eventually(lambda: (s := summary(running))["votes"] == 1 and s)
         published = requests.get(running.url + "/results", timeout=30).json()
     finally:
-        stop(running)
+        stop(running, keep_data=True)
 
     again = start("--snapshot-every", "1", data_dir=data_dir)
     try:
@@ -65,7 +65,6 @@ def test_a_restart_keeps_tokens_figures_and_counts_the_next_vote_once():
         assert after["participants"] == before["participants"]
     finally:
         stop(again)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def processes() -> dict[int, tuple[int, str, str]]:
@@ -110,4 +109,5 @@ def test_sigterm_stops_the_stack_and_every_child_it_started():
     finally:
         if running.process.poll() is None:
             stop(running)
-        shutil.rmtree(running.data_dir, ignore_errors=True)
+        else:
+            shutil.rmtree(running.data_dir, ignore_errors=True)

@@ -79,7 +79,7 @@ class DynamoDBLocal:
         self.port = free_port()
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [java(), "-Xss1m", "-XX:+UseSerialGC", f"-Djava.library.path={path.parent / 'DynamoDBLocal_lib'}",
+            [java(), "-Xmx512m", "-XX:+UseSerialGC", f"-Djava.library.path={path.parent / 'DynamoDBLocal_lib'}",
              "-jar", str(path), "-port", str(self.port), "-dbPath", str(self.db_path), "-sharedDb", "-disableTelemetry"],
             cwd=path.parent, stdout=subprocess.DEVNULL, stderr=self._log,
             start_new_session=True,  # Ctrl-C is the stack's to handle: it stops this child last, cleanly

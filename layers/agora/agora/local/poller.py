@@ -144,7 +144,13 @@ class StreamPoller:
             kwargs["ShardIteratorType"] = "TRIM_HORIZON"
         else:
             kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=after)
-        iterator = self.streams.get_shard_iterator(**kwargs)["ShardIterator"]
+        try:
+            iterator = self.streams.get_shard_iterator(**kwargs)["ShardIterator"]
+        except self.streams.exceptions.TrimmedDataAccessException:
+            # Stopped longer than the stream keeps records (24 h): resume at the oldest one kept.
+            self.stats.errors.append(f"{shard_id}: records after {after} were trimmed while stopped")
+            kwargs = {"StreamArn": self.stream_arn, "ShardId": shard_id, "ShardIteratorType": "TRIM_HORIZON"}
+            iterator = self.streams.get_shard_iterator(**kwargs)["ShardIterator"]
         records = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)["Records"]
         if not records:
             return 0
