@@ -110,7 +110,7 @@ class DynamoDBLocal:
             aws_access_key_id="embedded", aws_secret_access_key="embedded",
         )
 
-    def stop(self, grace: float = 3.0) -> None:
+    def stop(self, grace: float = 2.5) -> None:
         """SIGTERM lets the JVM close its SQLite files; a child that outstays `grace` is killed."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
