@@ -101,7 +101,7 @@ def test_a_consultation_runs_end_to_end(stack):
     # 9. simulated citizens against the running stack
     run = subprocess.run(
         [sys.executable, "-m", "agora.cli", "simulate", "--base-url", stack.url, "--participants", "15"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "participants: 15" in run.stdout and "errors: 0" in run.stdout
