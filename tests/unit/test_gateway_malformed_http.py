@@ -53,7 +53,7 @@ def post(length_header: bytes, body: bytes = b'{"demographics": {}}') -> bytes:
     "raw",
     [
         b"GET /index.html%00.js HTTP/1.1\r\nHost: x\r\n\r\n",
-        b"GET /proposals/abc%00/ HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /files/results/latest/summary.json%00 HTTP/1.1\r\nHost: x\r\n\r\n",
         post(b"Content-Length: -5"),
         post(b"Content-Length: abc"),
         post(b"Content-Length: 1e3"),
@@ -63,7 +63,7 @@ def post(length_header: bytes, body: bytes = b'{"demographics": {}}') -> bytes:
         post(b"Transfer-Encoding: chunked\r\nContent-Length: 4", b"2\r\n{}\r\n0\r\n\r\n"),
         b"GARBAGE\r\n\r\n",
     ],
-    ids=["nul-in-file", "nul-in-route", "length-negative", "length-abc", "length-float", "length-short",
+    ids=["nul-in-page", "nul-in-file", "length-negative", "length-abc", "length-float", "length-short",
          "unknown-encoding", "bad-chunk-size", "chunked-and-length", "bad-request-line"],
 )
 def test_malformed_requests_are_400_in_the_error_shape_and_reach_no_function(gateway, raw):
@@ -76,3 +76,9 @@ def test_a_chunked_body_is_read_whole(gateway):
     raw = post(b"Transfer-Encoding: chunked", b'7\r\n{"demog\r\n0D\r\nraphics": {}}\r\n0\r\n\r\n')
     assert exchange(gateway, raw)[0] == 201
     assert gateway.bodies == ['{"demographics": {}}']
+
+
+def test_a_control_character_in_a_route_parameter_is_the_handler_s_to_refuse(gateway):
+    """The handler validates its parameters (ids have a pattern: a documented 422)."""
+    assert exchange(gateway, b"GET /proposals/abc%00 HTTP/1.1\r\nHost: x\r\n\r\n")[0] == 201
+    assert gateway.bodies == [None]
