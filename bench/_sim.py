@@ -87,7 +87,7 @@ def world(proposals: int, arrivals_until: int, rng: np.random.Generator, themes:
 class Trace:
     votes: list[int] = field(default_factory=list)  # cumulative votes at each republication
     precision: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in LISTS})
-    # Mean true score of the true top 10 minus that of the published top 10 (a missing place scores 0).
+    # True score of the true top 10 minus that of the published top 10, summed (a missing place scores 0).
     regret: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in LISTS})
     delays: list[float] = field(default_factory=list)  # votes from arrival to TESTED_AT, per late proposal
     all_tested_at: float = np.inf  # votes when every proposal (all arrived) had TESTED_AT votes
@@ -180,7 +180,7 @@ def _checkpoint(trace: Trace, w: World, here: np.ndarray, counts: dict[str, np.n
         shown = here[_top(scores[name], TOP)] if np.isfinite(scores[name]).any() else here[:0]
         truly = here[_top(w.truth[name][here], TOP)]
         trace.precision[name].append(len(set(shown.tolist()) & set(truly.tolist())) / TOP)
-        trace.regret[name].append(float(w.truth[name][truly].sum() - w.truth[name][shown].sum()) / TOP)
+        trace.regret[name].append(float(w.truth[name][truly].sum() - w.truth[name][shown].sum()))
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:
