@@ -1,8 +1,9 @@
 """Polis conversations from data/polis/ as the benchmarks need them: comments, last votes, groups.
 
-Each voter's last vote on a comment stands (Polis's export keeps every vote). Comments moderated
-out (-1) are left out, as Polis never shows them; comments nobody voted on have no empirical
-rates and are left out too.
+Each voter's last vote on a comment stands (Polis's export keeps every vote). Comments nobody
+voted on have no empirical rates and are left out. Comments moderated out (-1) are left out of
+the sequencing worlds (Polis stops showing them) but kept for the opinion groups: Polis's own
+groups were computed with the votes they had collected (participants-votes.csv has their columns).
 """
 
 from __future__ import annotations
@@ -44,10 +45,10 @@ class Conversation:
 
 
 @cache
-def load(name: str) -> Conversation:
+def load(name: str, moderated_out: bool = False) -> Conversation:
     folder = DATA / name
     with open(folder / "comments.csv", newline="") as f:
-        rows = [(int(r["timestamp"]), int(r["comment-id"]), r["author-id"]) for r in csv.DictReader(f) if int(r["moderated"]) >= 0]
+        rows = [(int(r["timestamp"]), int(r["comment-id"]), r["author-id"]) for r in csv.DictReader(f) if moderated_out or int(r["moderated"]) >= 0]
     with open(folder / "votes.csv", newline="") as f:
         raw = np.array([(int(r["timestamp"]), int(r["comment-id"]), int(r["voter-id"]), int(r["vote"])) for r in csv.DictReader(f)], dtype=np.int64)
     raw = raw[np.argsort(raw[:, 0], kind="stable")]

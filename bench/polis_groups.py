@@ -67,7 +67,7 @@ class Comparison:
 
 
 def compare(name: str) -> Comparison:
-    c = _polis.load(name)
+    c = _polis.load(name, moderated_out=True)
     g, ours = labelled(sample(c))
     _, earlier = labelled(sample(c, 0.9))
     return Comparison(agreement(ours, c.groups), g.count if g else 0, len(set(c.groups.values())), agreement(earlier, ours))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from math import ceil
 
 import numpy as np
@@ -30,15 +29,16 @@ VOLUME, PER_COMMENT = 4, 200
 REFRESH = 10
 REGRET = 0.05
 FULL_SEEDS, QUICK_SEEDS = (1, 2, 3, 4), (1,)
+QUICK = "london.youth.policing"  # the smallest conversation, for --quick
 
 
-def world(c: _polis.Conversation, votes: int) -> _sim.World:
-    """The conversation as a simulated world over `votes` votes (Polis has no qualifications: never chosen)."""
+def world(c: _polis.Conversation) -> _sim.World:
+    """The conversation as a simulated world (Polis has no qualifications: never chosen)."""
     rates = c.rates()
     n = len(c.comments)
     probability = dict(rates) | {q: np.zeros(n) for qs in QUALIFICATIONS.values() for q in qs}
-    real = np.sort(c.voted_at)
-    arrival = np.searchsorted(real, c.created) * (votes / len(real)) / 12
+    # Votes cast before the comment was written, in citizens of 12 votes.
+    arrival = np.searchsorted(np.sort(c.voted_at), c.created) / 12
     return _sim.World(probability=probability, arrival=np.floor(arrival).astype(np.int64), authors=c.authors, themes=[() for _ in range(n)])
 
 
@@ -47,11 +47,10 @@ def budget(c: _polis.Conversation) -> int:
     return ceil(max(VOLUME * len(c.vote), PER_COMMENT * len(c.comments)) / 12)
 
 
-def _run(job: tuple[str, str, int], quick: bool) -> _sim.Trace:
+def _run(job: tuple[str, str, int]) -> _sim.Trace:
     policy, name, seed = job
     c = _polis.load(name)
-    citizens = budget(c) // (8 if quick else 1)
-    return _sim.simulate(world(c, citizens * 12), POLICIES[policy], citizens, REFRESH, seed=seed)
+    return _sim.simulate(world(c), POLICIES[policy], budget(c), REFRESH, seed=seed)
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,10 @@ class Result:
 def results(quick: bool) -> dict[str, dict[str, Result]]:
     """[conversation][policy]."""
     seeds = QUICK_SEEDS if quick else FULL_SEEDS
-    conversations = _polis.names()[:2] if quick else _polis.names()
+    conversations = [QUICK] if quick else _polis.names()
     jobs = [(p, c, s) for c in conversations for p in POLICIES for s in seeds]
     with ProcessPoolExecutor(max_workers=2) as workers:  # the machine's two cores
-        traces = list(workers.map(partial(_run, quick=quick), jobs))
+        traces = list(workers.map(_run, jobs))
     return {
         c: {p: Result.of([t for (pp, cc, _), t in zip(jobs, traces, strict=True) if (pp, cc) == (p, c)]) for p in POLICIES}
         for c in conversations
