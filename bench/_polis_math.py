@@ -1,0 +1,132 @@
+"""Polis's own opinion-group algorithm, replayed once on a conversation's final votes.
+
+A reference for bench/polis_groups.py: it tells whether the groups Polis published can be
+reproduced by Polis's algorithm itself (compdemocracy/polis, math/src/polismath/math/
+conversation.clj, pca.clj, clusters.clj), so that a gap between agora and Polis is not blamed
+on agora's method when it is the published groups that are out of reach. What it replays:
+
+* the rating matrix of every participant (rows in order of first vote) × every comment, votes as
+  exported (agree 1, disagree −1, pass 0); comments moderated out are zeroed for everyone;
+* "in-conv": participants with at least min(7, comments) votes, topped up to the 15 most active;
+* missing votes filled with the comment's mean, 2 principal components (exact SVD: Polis's 100
+  power iterations converge to the same axes, up to sign), and the sparsity-aware projection:
+  the voted entries only, stretched by √(comments / votes);
+* 100 base clusters by k-means over the in-conv participants (start: the first 100 distinct
+  points, ≤ 100 rounds, done when every centre moves < 0.01), then group clusterings of the base
+  centres weighted by their members for k = 2 … min(5, 2 + bases // 12) (start: the first k
+  bases, ≤ 20 rounds: Polis passes :cluster-iters, which its kmeans ignores), the k with the best
+  mean silhouette over the base clusters, the last k on a tie.
+
+What it cannot replay: Polis runs this at every update from the previous update's clusters,
+components and in-conv set (a participant once in stays in), so its published groups depend on
+the order the votes came in.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+
+from bench import _polis
+
+BASE_K, MAX_K, IN_CONV_VOTES, GREEDY_N = 100, 5, 7, 15
+
+
+def groups(c: _polis.Conversation) -> dict[int, int]:
+    """Voter id -> group, for the in-conv participants, by Polis's pipeline on the final votes."""
+    pids, m, votes = _rating_matrix(c)
+    x = _project(m, ~np.isnan(m))
+    inside = _in_conv(votes, m.shape[1])
+    base, centres = kmeans(x[inside], BASE_K, max_rounds=100)
+    weights = np.bincount(base, minlength=len(centres)).astype(np.float64)
+    distances = np.sqrt(((centres[:, None] - centres[None]) ** 2).sum(axis=2))
+    best = (-np.inf, None)
+    for k in range(2, min(MAX_K, 2 + len(centres) // 12) + 1):
+        labels, _ = kmeans(centres, k, weights, max_rounds=20)
+        score = silhouette(distances, labels)
+        if score >= best[0]:
+            best = (score, labels)
+    return dict(zip(pids[inside].tolist(), best[1][base].tolist(), strict=True))
+
+
+def _rating_matrix(c: _polis.Conversation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Participants in order of first vote, their ratings, and their votes before moderation."""
+    order = np.argsort(c.voted_at, kind="stable")
+    _, first = np.unique(c.voter[order], return_index=True)
+    pids = c.voter[order][np.sort(first)]
+    row = np.searchsorted(np.sort(pids), c.voter)
+    rank = np.argsort(pids)  # sorted position -> row in first-vote order
+    m = np.full((len(pids), len(c.comments)), np.nan)
+    m[rank[row], c.comment] = c.vote
+    votes = (~np.isnan(m)).sum(axis=1)
+    m[:, _moderated_out(c)] = 0.0
+    return pids, m, votes
+
+
+def _moderated_out(c: _polis.Conversation) -> np.ndarray:
+    with open(_polis.DATA / c.name / "comments.csv", newline="") as f:
+        out = {int(r["comment-id"]) for r in csv.DictReader(f) if int(r["moderated"]) < 0}
+    return np.isin(c.comments, list(out))
+
+
+def _project(m: np.ndarray, voted: np.ndarray) -> np.ndarray:
+    filled = np.where(voted, m, np.nanmean(m, axis=0))
+    centre = filled.mean(axis=0)
+    _, _, vt = np.linalg.svd(filled - centre, full_matrices=False)
+    x = np.where(voted, m - centre, 0.0) @ vt[:2].T
+    return x * np.sqrt(m.shape[1] / np.maximum(voted.sum(axis=1), 1))[:, None]
+
+
+def _in_conv(votes: np.ndarray, comments: int) -> np.ndarray:
+    inside = votes >= min(IN_CONV_VOTES, comments)
+    if inside.sum() < GREEDY_N:
+        inside[np.argsort(-votes, kind="stable")[:GREEDY_N]] = True
+    return inside
+
+
+def kmeans(x: np.ndarray, k: int, weights: np.ndarray | None = None, max_rounds: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Polis's k-means: start from the first k distinct points; empty clusters are dropped."""
+    w = np.ones(len(x)) if weights is None else weights
+    _, first = np.unique(x, axis=0, return_index=True)
+    centres = x[np.sort(first)[:k]]
+    for _ in range(max_rounds + 1):
+        labels = _nearest(x, centres)
+        kept = np.flatnonzero(np.bincount(labels, minlength=len(centres)))
+        new = np.array([np.average(x[labels == j], axis=0, weights=w[labels == j]) for j in kept])
+        settled = len(new) == len(centres) and bool((np.linalg.norm(new - centres, axis=1) < 0.01).all())
+        centres = new
+        if settled:
+            break
+    return _nearest(x, centres), centres
+
+
+def _nearest(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    return ((x[:, None] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
+
+
+def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette over the points, unweighted; a point alone in its cluster scores 0."""
+    _, labels = np.unique(labels, return_inverse=True)
+    onehot = np.eye(labels.max() + 1)[labels]
+    sizes = onehot.sum(axis=0)
+    sums = distances @ onehot
+    own = sizes[labels]
+    a = sums[np.arange(len(labels)), labels] / np.maximum(own - 1, 1)
+    b = np.where(onehot.astype(bool), np.inf, sums / sizes).min(axis=1)
+    return float(np.where(own > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0).mean())
+
+
+def voronoi_ceiling(c: _polis.Conversation) -> dict[int, int]:
+    """The best labelling any 2-D k-means could reach: each participant Polis grouped, to the
+    nearest centre of Polis's own groups on the (unscaled, mean-filled) principal-component map."""
+    pids, m, _ = _rating_matrix(c)
+    voted = ~np.isnan(m)
+    filled = np.where(voted, m, np.nanmean(m, axis=0))
+    filled -= filled.mean(axis=0)
+    _, _, vt = np.linalg.svd(filled, full_matrices=False)
+    grouped = np.isin(pids, list(c.groups))
+    x = (filled @ vt[:2].T)[grouped]
+    g = np.array([c.groups[p] for p in pids[grouped].tolist()])
+    centres = np.array([x[g == j].mean(axis=0) for j in np.unique(g)])
+    return dict(zip(pids[grouped].tolist(), _nearest(x, centres).tolist(), strict=True))
