@@ -108,6 +108,8 @@ def _nearest(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
 def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette over the points, unweighted; a point alone in its cluster scores 0."""
     _, labels = np.unique(labels, return_inverse=True)
+    if labels.max() == 0:  # one cluster: nothing to separate from
+        return 0.0
     onehot = np.eye(labels.max() + 1)[labels]
     sizes = onehot.sum(axis=0)
     sums = distances @ onehot
@@ -130,3 +132,119 @@ def voronoi_ceiling(c: _polis.Conversation) -> dict[int, int]:
     g = np.array([c.groups[p] for p in pids[grouped].tolist()])
     centres = np.array([x[g == j].mean(axis=0) for j in np.unique(g)])
     return dict(zip(pids[grouped].tolist(), _nearest(x, centres).tolist(), strict=True))
+
+
+def replay_updates(c: _polis.Conversation, updates: int = 40) -> dict[int, int]:
+    """Polis's pipeline run as Polis runs it: at `updates` moments evenly spread over the votes'
+    time, each update starting from the last one's base clusters, group clusterings, in-conv set
+    and count smoother (clusters.clj clean-start-clusters; conversation.clj group-k-smoother)."""
+    t0, t1 = int(c.voted_at.min()), int(c.voted_at.max())
+    inside: set[int] = set()
+    base: list[Cluster] = []
+    clusterings: dict[int, list[Cluster]] = {}
+    smoother = (None, 0, None)  # last k, times in a row, smoothed k
+    for step in range(1, updates + 1):
+        on = c.voted_at <= t0 + (t1 - t0) * step / updates
+        part = _polis.Conversation(c.name, c.comments, c.created, c.authors, c.voter[on], c.comment[on], c.vote[on], c.voted_at[on], c.groups)
+        pids, m, votes = _rating_matrix(part)
+        seen = ~np.all(np.isnan(m), axis=0)
+        m = m[:, seen]
+        inside |= set(pids[_in_conv(votes, m.shape[1])].tolist())
+        rows = np.isin(pids, list(inside))
+        x = _project(m, ~np.isnan(m))[rows]
+        names = pids[rows].tolist()
+        points = dict(zip(names, x, strict=True))
+        base = _kmeans_from(points, BASE_K, base, {}, 100)
+        weights = {b.id: float(len(b.members)) for b in base}
+        centres = {b.id: b.centre for b in base}
+        ids = sorted(centres)
+        distances = np.sqrt(((np.array([centres[i] for i in ids])[:, None] - np.array([centres[i] for i in ids])[None]) ** 2).sum(axis=2))
+        scores = {}
+        for k in range(2, min(MAX_K, 2 + len(ids) // 12) + 1):
+            clusterings[k] = _kmeans_from(centres, k, clusterings.get(k, []), weights, 20)
+            of = {b: g.id for g in clusterings[k] for b in g.members}
+            scores[k] = silhouette(distances, np.array([of[i] for i in ids]))
+        this_k = max(sorted(scores), key=lambda k: (scores[k], k))
+        last_k, times, smoothed = smoother
+        times = times + 1 if this_k == last_k else 1
+        smoother = (this_k, times, this_k if times >= 4 or smoothed is None else smoothed)
+    chosen = clusterings[smoother[2]]
+    base_of = {p: b.id for b in base for p in b.members}
+    group_of = {b: g.id for g in chosen for b in g.members}
+    return {p: group_of[base_of[p]] for p in base_of}
+
+
+class Cluster:
+    def __init__(self, id: int, members: list, centre: np.ndarray):
+        self.id, self.members, self.centre = id, members, centre
+
+
+def _mean(points: dict, members: list, weights: dict) -> np.ndarray:
+    w = np.array([weights.get(p, 1.0) for p in members])
+    return np.average(np.array([points[p] for p in members]), axis=0, weights=w)
+
+
+def _kmeans_from(points: dict, k: int, last: list[Cluster], weights: dict, max_rounds: int) -> list[Cluster]:
+    """Polis's kmeans with last-clusters: recentre the last clusters on their members' new
+    positions, merge identical ones, split off the most distant point until there are k."""
+    names = list(points)
+    x = np.array([points[p] for p in names])
+    if not last:
+        _, first = np.unique(x, axis=0, return_index=True)
+        clusters = [Cluster(i, [], x[j]) for i, j in enumerate(np.sort(first)[:k])]
+    else:
+        clusters = []
+        for cl in last:
+            present = [p for p in cl.members if p in points]
+            if present:
+                clusters.append(Cluster(cl.id, present, _mean(points, present, weights)))
+        unique: list[Cluster] = []
+        for cl in clusters:
+            twin = next((u for u in unique if np.array_equal(u.centre, cl.centre)), None)
+            if twin is None:
+                unique.append(cl)
+            else:
+                twin.members = twin.members + cl.members
+        clusters = unique
+        possible = min(k, len(np.unique(x, axis=0)))
+        while len(clusters) < possible:
+            centres = np.array([cl.centre for cl in clusters])
+            d = np.sqrt(((x[:, None] - centres[None]) ** 2).sum(axis=2)).min(axis=1)
+            far = int(d.argmax())
+            if d[far] <= 0:
+                break
+            for cl in clusters:
+                if names[far] in cl.members:
+                    cl.members = [p for p in cl.members if p != names[far]]
+            clusters = [cl for cl in clusters if cl.members]
+            for cl in clusters:
+                cl.centre = _mean(points, cl.members, weights)
+            clusters.append(Cluster(max(cl.id for cl in clusters) + 1 if clusters else 0, [names[far]], x[far]))
+    for _ in range(max_rounds + 1):
+        centres = np.array([cl.centre for cl in clusters])
+        labels = _nearest(x, centres)
+        new = []
+        for j, cl in enumerate(clusters):
+            members = [names[i] for i in np.flatnonzero(labels == j)]
+            if members:
+                new.append(Cluster(cl.id, members, _mean(points, members, weights)))
+        settled = len(new) == len(clusters) and all(np.linalg.norm(a.centre - b.centre) < 0.01 for a, b in zip(new, clusters, strict=True))
+        clusters = new
+        if settled:
+            break
+    return sorted(clusters, key=lambda cl: cl.id)
+
+
+if __name__ == "__main__":  # python -m bench._polis_math [updates]: the incremental replay, slow
+    import sys
+
+    from bench.polis_groups import agreement
+
+    updates = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    found = []
+    for name in _polis.names():
+        c = _polis.load(name, moderated_out=True)
+        replay = replay_updates(c, updates)
+        found.append(agreement(replay, c.groups))
+        print(f"{name:40}{found[-1]:>8.3f}{len(set(replay.values())):>4} groups (Polis {len(set(c.groups.values()))})", flush=True)
+    print(f"{'median':40}{np.median(found):>8.3f}")
