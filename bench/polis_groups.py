@@ -105,8 +105,8 @@ def rows(quick: bool) -> list[Row]:
         out.append(Row(f"real groups: adjusted Rand index vs Polis, {label}", float(np.median([res[n].ari for n in group])), 1.0, "ARI", "value >= 0.8" if label == "all" else "value >= 0", note))
         same = sum(res[n].count == res[n].polis_count for n in group)
         out.append(Row(f"real groups: same group count as Polis, {label}", same, len(group), "conversations", "ratio > 0.5" if label == "all" else "value >= 0", note))
-    for label, field in (("Polis's algorithm replayed on the final votes", "replay"), ("ceiling of a 2-D k-means", "ceiling")):
+    for label, field in (("Polis's method, replayed", "replay"), ("2-D k-means ceiling", "ceiling")):
         value = float(np.median([getattr(r, field) for r in res.values()]))
-        out.append(Row(f"real groups: ARI vs Polis, {label}", value, 1.0, "ARI", "value >= -1", "reference, median over conversations"))
+        out.append(Row(f"real groups: ARI vs Polis, {label}", value, 1.0, "ARI", "value >= -1", "reference (bench/_polis_math.py), median over conversations"))
     out.append(Row("real groups: ARI, 90 % of the votes vs all", float(np.median([r.stability for r in res.values()])), 1.0, "ARI", "value >= 0.8", "median over conversations"))
     return out
