@@ -25,6 +25,7 @@ the order the votes came in.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -174,9 +175,11 @@ def replay_updates(c: _polis.Conversation, updates: int = 40) -> dict[int, int]:
     return {p: group_of[base_of[p]] for p in base_of}
 
 
+@dataclass(eq=False)
 class Cluster:
-    def __init__(self, id: int, members: list, centre: np.ndarray):
-        self.id, self.members, self.centre = id, members, centre
+    id: int
+    members: list
+    centre: np.ndarray
 
 
 def _mean(points: dict, members: list, weights: dict) -> np.ndarray:
