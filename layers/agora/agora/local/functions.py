@@ -16,6 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from agora.local import calls
+
 FUNCTIONS_DIR = Path(__file__).resolve().parents[4] / "functions"
 
 
@@ -44,16 +46,18 @@ class FunctionHost:
         self._started: dict[str, int] = {}
         self._lock = threading.Lock()
         self._serial = itertools.count()
+        calls.install_from_environment()
 
     def names(self) -> list[str]:
         return sorted(p.parent.name for p in self.functions_dir.glob("*/handler.py"))
 
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
-        container = self._checkout(name)
-        try:
-            return container.lambda_handler(event, LambdaContext(name))
-        finally:
-            self._idle[name].put(container)
+        with calls.invoking(name):
+            container = self._checkout(name)
+            try:
+                return container.lambda_handler(event, LambdaContext(name))
+            finally:
+                self._idle[name].put(container)
 
     def _checkout(self, name: str) -> ModuleType:
         with self._lock:
