@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Node tools for the tests (package.json: axe-core for the browser tests, the CDK CLI); npm writes this file.
 NODE_STAMP := node_modules/.package-lock.json
+# checkov in a venv of its own (tests/infra/test_scanners.py): its pinned dependencies would fight the project's.
+CHECKOV := $(VENV)/checkov/bin/checkov
 
 .PHONY: run test bench openapi clean
 
@@ -18,10 +20,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+$(CHECKOV): | $(STAMP)
+	$(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/pip install --quiet 'checkov>=3.2,<4'
+
 run: $(STAMP)
 	$(BIN)/agora dev --seed-demo
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHECKOV)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

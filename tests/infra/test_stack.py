@@ -466,7 +466,9 @@ def test_pages_get_the_embedded_gateways_security_headers_and_results_stay_open_
     csp = "".join(p if isinstance(p, str) else "<" + p["Ref"] + ">" for p in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Join"][1])
     # The gateway's policy, word for word, but the pages may also call the API's execute-api host.
     local = gateway.PAGES["Content-Security-Policy"]
-    assert csp == local.replace("connect-src 'self';", "connect-src 'self' https://*.execute-api.<AWS::Region>.<AWS::URLSuffix>;")
+    # The API's hosts, and the moderators' sign-in (its token endpoint).
+    login = "https://agora-demo-dev-<AWS::AccountId>.auth.<AWS::Region>.amazoncognito.com"
+    assert csp == local.replace("connect-src 'self';", f"connect-src 'self' https://*.execute-api.<AWS::Region>.<AWS::URLSuffix> {login};")
     assert security["ContentTypeOptions"]["Override"] and security["FrameOptions"]["FrameOption"] == "DENY"
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == gateway.SECURITY["Referrer-Policy"]
     assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 365 * 86400
