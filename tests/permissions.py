@@ -255,7 +255,7 @@ def read_calls(path: Path, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
 
 # --- the pytest plugin (tests/conftest.py loads it) -------------------------------------------
 
-CHECKED_SUITES = ("integration", "e2e")
+CHECKED_SUITES = ("integration", "e2e", "browser")  # where the functions run on moto
 CACHE_KEY = "agora/role-policies"
 
 
@@ -302,7 +302,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _calls_within_permissions(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After each integration or e2e test: every AWS call its functions made is one their role allows."""
+    """After each integration, e2e or browser test: every AWS call its functions made is one their role allows."""
     yield
     if Path(request.node.path).relative_to(ROOT / "tests").parts[0] not in CHECKED_SUITES or shutil.which("node") is None:
         return
