@@ -100,6 +100,15 @@ class Api(Construct):
                 min_length=12, require_digits=True, require_lowercase=True, require_uppercase=True, require_symbols=True
             ),
             removal_policy=stage.removal_policy,
+            # The invitation says where to go: the pages send the moderator on to the managed login.
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject=f"agora {consultation.slug}: you are invited to moderate",
+                email_body=(
+                    f"Open {web_origin}/#/moderation and choose Sign in. Your user name is {{username}} and your "
+                    "temporary password {####}: you will choose your own"
+                    + (" and set up an authenticator app." if stage.moderator_mfa else ".")
+                ),
+            ),
         )
         nag.accept(self.user_pool, "COG8", "a handful of invited moderators, strong passwords, MFA on prod: threat protection's price buys little")
         if not stage.moderator_mfa:

@@ -41,6 +41,14 @@ def test_moderators_sign_in_with_the_code_flow_and_pkce_back_to_the_pages(templa
     assert client["RefreshTokenValidity"] > client["IdTokenValidity"]
 
 
+def test_the_invitation_says_where_to_sign_in(template: Template, prod_template: Template) -> None:
+    for t, mfa in ((template, False), (prod_template, True)):
+        body = only(t, "AWS::Cognito::UserPool")["AdminCreateUserConfig"]["InviteMessageTemplate"]["EmailMessage"]
+        text = str(body)
+        assert "{username}" in text and "{####}" in text and "/#/moderation" in text
+        assert ("authenticator" in text) is mfa
+
+
 def test_the_managed_login_has_a_domain_and_a_style(template: Template, demo_stack: Any) -> None:
     domain = only(template, "AWS::Cognito::UserPoolDomain")
     assert domain["ManagedLoginVersion"] == 2
