@@ -1,6 +1,7 @@
 // The pages' shell: one HTML page, one view at a time chosen by the address's #/route, each view
 // a module loaded on first use (a citizen never downloads the moderation page).
 import { request } from "./api.js";
+import { completeSignIn } from "./auth.js";
 import { h, explain } from "./dom.js";
 import { ensureParticipant } from "./participant.js";
 import { chooseLanguage, currentLanguage, languageName, setLanguage, t, translateStatic } from "./i18n.js";
@@ -64,6 +65,7 @@ function languageSwitch(languages) {
 }
 
 async function start() {
+  await completeSignIn(); // a moderator back from the managed login (js/auth.js)
   try {
     consultation = await request("GET", "/consultation");
   } catch (error) {

@@ -88,11 +88,15 @@ def export(args: argparse.Namespace) -> int:
     import requests
 
     if args.stack:
-        import boto3
+        from agora.ops import stack
 
-        outputs = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]["Outputs"]
-        bucket = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "BucketName")
-        s3 = boto3.client("s3")
+        connection = stack.Connection(region=args.region, profile=args.profile)
+        try:
+            bucket = stack.outputs_of(connection, args.stack)["BucketName"]
+            s3 = connection.client("s3")
+        except stack.AwsSetupMissing as e:
+            print(e, file=sys.stderr)
+            return 2
         manifest = json.loads(s3.get_object(Bucket=bucket, Key="results/manifest.json")["Body"].read())
         urls = {
             f["name"]: s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": manifest["folder"] + f["name"]}, ExpiresIn=600)
@@ -142,6 +146,8 @@ def parser() -> argparse.ArgumentParser:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--base-url", help="the consultation's API, e.g. http://127.0.0.1:8000")
     source.add_argument("--stack", help="the consultation's CloudFormation stack (AWS credentials from the environment)")
+    p.add_argument("--region", help="with --stack: the AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)")
+    p.add_argument("--profile", help="with --stack: the AWS profile (default: AWS_PROFILE)")
     p.add_argument("--out", type=Path, default=Path("results"), help="folder for the files (default: ./results/<timestamp>/)")
     p.set_defaults(run=export)
 

@@ -173,6 +173,13 @@ HTTP_FUNCTIONS = tuple(dict.fromkeys(r.function for r in ROUTES))
 # --- deployed stacks ----------------------------------------------------------------------
 
 STAGES = ("dev", "prod")
+# Concurrency each stage reserves, by function: caps where a runaway (a loop, a flood on one route)
+# would take the account's concurrency from voting: snapshot never overlaps itself, moderation and
+# proposals stay small. Read by the stack (infra/stage.py) and by `agora deploy`'s quota check.
+RESERVED_CONCURRENCY: dict[str, dict[Function, int]] = {
+    "dev": {},
+    "prod": {Function.SNAPSHOT: 1, Function.MODERATE: 10, Function.PROPOSE: 50},
+}
 
 
 def stack_name(slug: str, stage: str) -> str:
@@ -189,6 +196,8 @@ class Context(str, Enum):
     WARM_WRITE_UNITS = "warm_write_units"  # content and tallies tables ready for this many writes/s (docs/capacity.md)
     CLOUDFRONT_WEB_ACL = "cloudfront_web_acl_arn"  # made once per account in us-east-1
     ALARM_EMAIL = "alarm_email"  # subscribed to the alarms topic
+    DOMAIN_NAME = "domain_name"  # the pages' own domain (CloudFront), with ...
+    CERTIFICATE_ARN = "certificate_arn"  # ... its ACM certificate in us-east-1: TLS 1.2 at least
 
 
 class Output(str, Enum):
@@ -204,6 +213,8 @@ class Output(str, Enum):
     METRICS_NAMESPACE = "MetricsNamespace"
     USER_POOL = "UserPoolId"
     USER_POOL_CLIENT = "UserPoolClientId"
+    LOGIN_URL = "ModeratorLoginUrl"  # Cognito's managed login
+    PAGES_URL = "PagesUrl"  # where citizens go, and moderators to /#/moderation
 
 
 # --- metrics (EMF, namespace = the stack name, dimension service = METRICS_SERVICE) -----------

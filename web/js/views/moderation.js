@@ -5,6 +5,7 @@ import { request } from "../api.js";
 import { API_BASE } from "../config.js";
 import { announce, explain, h } from "../dom.js";
 import { addStrings, formatDate, formatPercent, t } from "../i18n.js";
+import * as auth from "../auth.js";
 
 const STORE = "agora.moderator";
 const PAGE = 10;
@@ -72,10 +73,19 @@ const credentials = () => JSON.parse(sessionStorage.getItem(STORE) ?? "null");
 // preflight. So the name is asked for, and sent, only when the API shares the pages' origin.
 const NAMED_BY_HEADER = API_BASE === "";
 
-function moderatorCall(method, path, body) {
+async function moderatorCall(method, path, body) {
+  if (auth.managed) return request(method, path, { body, headers: { Authorization: `Bearer ${await auth.idToken()}` } });
   const { key, name } = credentials();
   const headers = { Authorization: `Bearer ${key}`, ...(NAMED_BY_HEADER && { "X-Moderator-Name": name }) };
   return request(method, path, { body, headers });
+}
+
+// On AWS (js/auth.js): signed out, the page goes to the managed login and comes back here.
+function signInPage(page) {
+  page.append(
+    h("h1", {}, t("mod.login")),
+    h("button", { type: "button", class: "button primary", id: "mod-sign-in", onclick: () => auth.signIn("#/moderation") }, t("mod.sign_in")),
+  );
 }
 
 function loginForm(page, rerender, problem) {
@@ -102,13 +112,15 @@ function loginForm(page, rerender, problem) {
 }
 
 export async function render(page, { consultation, rerender }) {
-  if (!credentials()) return loginForm(page, rerender);
+  if (auth.managed && !(await auth.idToken())) return signInPage(page);
+  if (!auth.managed && !credentials()) return loginForm(page, rerender);
   let queue;
   let themes;
   try {
     [queue, { themes }] = await Promise.all([moderatorCall("GET", `/moderation/queue?limit=${PAGE}`), request("GET", "/themes")]);
   } catch (error) {
     if (error.status !== 401 && error.status !== 403) throw error;
+    if (auth.managed) return auth.signIn("#/moderation");
     sessionStorage.removeItem(STORE);
     return loginForm(page, rerender, t("mod.bad_key"));
   }
@@ -326,7 +338,7 @@ export async function render(page, { consultation, rerender }) {
       "div",
       { class: "toolbar" },
       h("button", { type: "button", class: "button", onclick: () => load().catch((error) => (status.textContent = explain(error))) }, t("mod.refresh")),
-      h("button", { type: "button", class: "button", onclick: () => (sessionStorage.removeItem(STORE), rerender()) }, t("mod.sign_out")),
+      h("button", { type: "button", class: "button", onclick: () => (auth.managed ? auth.signOut() : (sessionStorage.removeItem(STORE), rerender())) }, t("mod.sign_out")),
     ),
     help,
     h(

@@ -26,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from agora.local import calls
+
 FUNCTIONS_DIR = Path(__file__).resolve().parents[4] / "functions"
 
 
@@ -75,22 +77,24 @@ class FunctionHost:
         self._started: dict[str, int] = {}
         self._lock = threading.Lock()
         self._serial = itertools.count()
+        calls.install_from_environment()
 
     def names(self) -> list[str]:
         return sorted(p.parent.name for p in self.functions_dir.glob("*/handler.py"))
 
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
-        container: Container | None = self._checkout(name)
-        try:
-            return container.lambda_handler(event, LambdaContext(name))  # type: ignore[union-attr]
-        except ContainerDied:
-            container = None  # replaced by a cold one on demand
-            with self._lock:
-                self._started[name] -= 1
-            raise
-        finally:
-            if container is not None:
-                self._idle[name].put(container)
+        with calls.invoking(name):
+            container: Container | None = self._checkout(name)
+            try:
+                return container.lambda_handler(event, LambdaContext(name))  # type: ignore[union-attr]
+            except ContainerDied:
+                container = None  # replaced by a cold one on demand
+                with self._lock:
+                    self._started[name] -= 1
+                raise
+            finally:
+                if container is not None:
+                    self._idle[name].put(container)
 
     def _checkout(self, name: str) -> Any:
         with self._lock:
@@ -171,8 +175,10 @@ def _serve(conn: Connection, path: str, name: str, environment: dict[str, str]) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the host stops us
     os.environ.clear()
     os.environ.update(environment)  # the stack's environment now, not the fork server's at its start
+    calls.install_from_environment()
     try:
-        module = load_module(Path(path), f"agora_function_{name}")
+        with calls.invoking(name):
+            module = load_module(Path(path), f"agora_function_{name}")
     except Exception as e:  # noqa: BLE001 - reported to the host, which fails the invocation
         conn.send(("error", f"{type(e).__name__}: {e}"))
         return
@@ -183,7 +189,8 @@ def _serve(conn: Connection, path: str, name: str, environment: dict[str, str]) 
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[str, Any] = ("ok", module.lambda_handler(event, LambdaContext(name)))
+            with calls.invoking(name):
+                reply: tuple[str, Any] = ("ok", module.lambda_handler(event, LambdaContext(name)))
         except Exception as e:  # noqa: BLE001 - Lambda reports an unhandled error to the invoker
             reply = ("error", f"{type(e).__name__}: {e}\n{traceback.format_exc()}")
         conn.send(reply)
