@@ -149,6 +149,18 @@ def test_summary_counts_and_lists(skewed):
         assert len(set(d["zones"].values())) > 1 and all((d["proposal_id"], d["dimension"], v) in shown for v in d["zones"])
 
 
+def test_votes_give_each_proposals_trusted_votes_per_key(skewed):
+    r, out = skewed
+    published = json.loads(out["votes.json"])
+    assert published["keys"] == list(VOTE_KEYS) and published["generated_at"] == r.generated_at
+    by_id = {x["proposal_id"]: x for x in rows(out["proposals.csv"])}
+    assert set(published["proposals"]) == set(by_id)
+    for pid, split in published["proposals"].items():
+        assert split == [int(by_id[pid][k]) for k in VOTE_KEYS]
+        assert sum(split) == int(by_id[pid]["votes"])  # untrusted votes are not in the split
+    assert sum(map(sum, published["proposals"].values())) == json.loads(out["summary.json"])["votes"]
+
+
 def test_the_same_tallies_give_the_same_bytes(skewed):
     _, out = skewed
     k, proposals, data = skewed_inputs()
@@ -204,4 +216,5 @@ def test_an_empty_consultation_publishes_valid_files(read):
     assert (summary["participants"], summary["proposals"], summary["votes"]) == (0, 0, 0)
     assert rows(out["proposals.csv"]) == [] and rows(out["segments.csv"]) == []
     assert json.loads(out["groups.json"])["groups"] == []
+    assert json.loads(out["votes.json"])["proposals"] == {}
     assert out["report.html"].startswith(b"<!doctype html>")

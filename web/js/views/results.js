@@ -55,6 +55,7 @@ addStrings({
   "file.segments.csv": ["Résultats par groupe (CSV)", "Results by group (CSV)"],
   "file.participation.json": ["Participation et représentativité (JSON)", "Participation and representativeness (JSON)"],
   "file.groups.json": ["Groupes d'opinion (JSON)", "Opinion groups (JSON)"],
+  "file.votes.json": ["Votes par proposition (JSON)", "Votes per proposal (JSON)"],
   "file.report.html": ["Rapport complet, lisible hors ligne (HTML)", "Full report, readable offline (HTML)"],
 });
 

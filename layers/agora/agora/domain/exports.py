@@ -426,6 +426,16 @@ def groups(r: Results) -> dict[str, object]:
     return out
 
 
+# --- votes.json ----------------------------------------------------------------------------
+
+
+def votes(r: Results) -> dict[str, object]:
+    """Each proposal's trusted votes per key, as compact as JSON allows: what the voting page shows
+    a citizen after their vote (how others voted), read from the CDN instead of the database."""
+    totals = np.stack([r.counts.totals[k] for k in VOTE_KEYS], axis=1).astype(int).tolist() if r.proposals else []
+    return {"generated_at": r.generated_at, "keys": list(VOTE_KEYS), "proposals": dict(zip((p.id for p in r.proposals), totals))}
+
+
 def files(r: Results) -> list[ExportFile]:
     s, p, g = summary(r), participation(r), groups(r)
     return [
@@ -434,5 +444,6 @@ def files(r: Results) -> list[ExportFile]:
         ExportFile("segments.csv", segments_csv(r), CSV_TYPE),
         ExportFile("participation.json", json_bytes(p), JSON_TYPE),
         ExportFile("groups.json", json_bytes(g), JSON_TYPE),
+        ExportFile("votes.json", json_bytes(votes(r)), JSON_TYPE),
         ExportFile("report.html", report.render(r, s, p, g), "text/html; charset=utf-8"),
     ]
