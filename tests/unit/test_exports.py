@@ -144,6 +144,15 @@ def test_summary_counts_and_lists(skewed):
     assert summary["proposals_without_enough_votes"] == int((r.scores.votes < 10).sum())
     for name, zone in (("top_consensus", "consensus"), ("most_controversial", "controversy"), ("most_rejected", "rejection")):
         assert all(e["zone"] == zone and e["votes"] >= 10 and e["low"] <= e["value"] <= e["high"] for e in summary[name])
+        assert all(e[f"{k}_low"] <= e[f"{k}_rate"] <= e[f"{k}_high"] for e in summary[name] for k in VOTE_KEYS)
+    plotted = summary["consensus_map"]
+    assert len(plotted) == int((r.scores.votes >= 10).sum()) > 0
+    assert [p["votes"] for p in plotted] == sorted((p["votes"] for p in plotted), reverse=True)
+    rows_by_id = {x["proposal_id"]: x for x in rows(out["proposals.csv"])}
+    for p in plotted:
+        row = rows_by_id[p["proposal_id"]]
+        assert p["zone"] == row["zone"]
+        assert (p["agree_rate"], p["controversy"]) == pytest.approx((float(row["agree_rate"]), float(row["controversy"])), abs=1e-4)
     shown = {(x["proposal_id"], x["dimension"], x["value"]) for x in rows(out["segments.csv"]) if x["weighting"] == "raw"}
     for d in summary["segments_disagree"]:
         assert len(set(d["zones"].values())) > 1 and all((d["proposal_id"], d["dimension"], v) in shown for v in d["zones"])

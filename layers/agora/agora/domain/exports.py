@@ -211,8 +211,25 @@ def _entry(r: Results, i: int, name: str) -> dict[str, object]:
         "value": number(e.value[i]),
         "low": number(e.low[i]),
         "high": number(e.high[i]),
-        **{f"{k}_rate": number(s.rates[k].value[i]) for k in VOTE_KEYS},
+        **{f"{k}_{part}": number(getattr(s.rates[k], field)[i]) for k in VOTE_KEYS for part, field in RATE_PARTS},
     }
+
+
+RATE_PARTS = (("rate", "value"), ("low", "low"), ("high", "high"))
+MAP_POINTS = 200  # the results page's consensus map: the most voted proposals with enough votes
+
+
+def consensus_map(r: Results) -> list[dict[str, object]]:
+    """Agreement against controversy for the most voted tested proposals, as the page plots them."""
+    s = r.scores
+    at = np.nonzero(s.tested)[0]
+    at = at[np.lexsort((r.counts.ids[at], -s.votes[at]))][:MAP_POINTS]
+    agree, controversy = s.rates["agree"].value, s.scores["controversy"].value
+    return [
+        {"proposal_id": r.proposals[i].id, "text": r.proposals[i].text, "votes": int(s.votes[i]), "zone": str(s.zone[i]),
+         "agree_rate": number(agree[i]), "controversy": number(controversy[i])}
+        for i in at
+    ]  # fmt: skip
 
 
 def _best(r: Results, zone: str, name: str) -> list[dict[str, object]]:
@@ -261,6 +278,7 @@ def summary(r: Results) -> dict[str, object]:
         "top_consensus": _best(r, CONSENSUS, "top_score"),
         "most_controversial": _best(r, CONTROVERSY, "controversy"),
         "most_rejected": _best(r, REJECTION, "rejection"),
+        "consensus_map": consensus_map(r),
         "segments_disagree": [
             {
                 "proposal_id": r.proposals[d.proposal].id,
