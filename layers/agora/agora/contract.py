@@ -160,6 +160,8 @@ ROUTES = (
     Route("POST", "/moderation/proposals/{proposal_id}/accept", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/refuse", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/postpone", F.MODERATE, M),
+    Route("POST", "/moderation/proposals/{proposal_id}/reopen", F.MODERATE, M),
+    Route("GET", "/moderation/proposals", F.MODERATE, M),
     Route("GET", "/moderation/proposals/{proposal_id}/decisions", F.MODERATE, M),
     Route("POST", "/moderation/bulk", F.MODERATE, M),
     Route("POST", "/moderation/themes", F.MODERATE, M, status=201),
