@@ -17,6 +17,8 @@ from agora.api import (
     DecisionView,
     Group,
     Grouping,
+    LockRenewal,
+    Locks,
     ModeratedPage,
     ModeratedProposal,
     NewTheme,
@@ -49,6 +51,12 @@ def queue(moderator: Moderator, limit: Annotated[int, Query(ge=1, le=100)] = 10)
         for p, review in taken
     ]
     return Queue(proposals=items, lock_seconds=config.current().moderation.lock_seconds, pending=wiring.moderation().pending())
+
+
+@router.post("/moderation/locks")
+def renew_locks(renewal: LockRenewal, moderator: Moderator) -> Locks:
+    renewed = wiring.moderation().renew(moderator, renewal.proposal_ids)
+    return Locks(locks=renewed, lock_seconds=config.current().moderation.lock_seconds)
 
 
 @router.get("/moderation/proposals")

@@ -321,3 +321,16 @@ def test_postponed_and_decided_proposals_are_listed_by_status_page_by_page(api, 
     assert [(p["id"], p["refusal_reason"]) for p in refused] == [(ids[3], "partisan")]
     assert api.call("GET", "/moderation/proposals?status=lost", moderator="ann").status == 422
     assert api.call("GET", "/moderation/proposals?status=postponed").status == 401
+
+
+def test_a_moderator_renews_their_locks_while_working(api, author):
+    ids = [api.propose(author, t) for t in TEXTS[:3]]
+    held = {p["id"]: p["lock_until"] for p in api.call("GET", "/moderation/queue?limit=2", moderator="ann").body["proposals"]}
+    assert set(held) == set(ids[:2])
+    act(api, ids[1], "accept", moderator="ann")
+    api.call("GET", "/moderation/queue?limit=1", moderator="bob")  # bob takes ids[2]
+    reply = api.call("POST", "/moderation/locks", {"proposal_ids": ids}, moderator="ann")
+    assert reply.status == 200
+    locks = reply.body["locks"]
+    assert locks[ids[0]] >= held[ids[0]] and locks[ids[1]] is None and locks[ids[2]] is None
+    assert api.call("GET", "/moderation/queue", moderator="bob").body["proposals"][0]["id"] == ids[2]  # bob's lock untouched

@@ -129,6 +129,15 @@ class Queue(BaseModel):
     pending: int = Field(description="Pending proposals in all, those handed out included.")
 
 
+class LockRenewal(Body):
+    proposal_ids: list[str] = Field(min_length=1, max_length=100)
+
+
+class Locks(BaseModel):
+    locks: dict[str, float | None] = Field(description="Per proposal: the lock's new end, or null when someone else holds it or it was decided.")
+    lock_seconds: int
+
+
 class ModeratedPage(BaseModel):
     proposals: list[ModeratedProposal]
     next_cursor: str | None = Field(None, description="Send it back as `cursor` for the next page; null on the last.")

@@ -162,6 +162,7 @@ ROUTES = (
     Route("POST", "/moderation/proposals/{proposal_id}/postpone", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/reopen", F.MODERATE, M),
     Route("GET", "/moderation/proposals", F.MODERATE, M),
+    Route("POST", "/moderation/locks", F.MODERATE, M),
     Route("GET", "/moderation/proposals/{proposal_id}/decisions", F.MODERATE, M),
     Route("POST", "/moderation/bulk", F.MODERATE, M),
     Route("POST", "/moderation/themes", F.MODERATE, M, status=201),

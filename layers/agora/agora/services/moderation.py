@@ -88,6 +88,13 @@ class ModerationService:
         """Undo a decision: the proposal is pending again (and, if it was accepted, leaves the sequences at the next snapshot)."""
         return self._decide(moderator, proposal_id, Action.REOPEN, _reopening)
 
+    def renew(self, moderator: str, proposal_ids: list[str]) -> dict[str, float | None]:
+        """Extend this moderator's locks while they work: each proposal's new lock end, or None when
+        another moderator holds it or it was decided meanwhile."""
+        now = self.clock()
+        renewed = {pid: self.content.lock(pid, moderator, now, now + self.settings.lock_seconds) for pid in dict.fromkeys(proposal_ids)}
+        return {pid: p.lock_until if p else None for pid, p in renewed.items()}
+
     def pending(self) -> int:
         return self.content.count_by_status(Status.PENDING)
 
