@@ -151,6 +151,9 @@ def test_a_moderator_selects_with_the_keyboard_and_refuses_in_bulk(open_page, st
     desk.locator("#bulk-action").select_option("refuse")
     desk.locator("#bulk-reason").select_option("partisan")
     desk.get_by_role("button", name="Appliquer à la sélection").click()
+    expect(desk.locator("dialog.confirm")).to_contain_text("Refuser 2 propositions ?")
+    expect(desk.locator("dialog.confirm")).to_contain_text("Motif : partisane.")
+    desk.keyboard.press("Enter")  # the confirmation has the focus
     expect(desk.locator("p.confirmation")).to_have_text("2 traitée(s), 0 en échec.")
     expect(desk.locator("article.item")).to_have_count(0)
     assert [author.call("GET", f"/proposals/{i}")["refusal_reason"] for i in ids] == ["partisan", "partisan"]
