@@ -134,7 +134,7 @@ def test_a_citizen_proposes_a_moderator_accepts_citizens_vote_and_results_follow
     expect(rejected.locator(f"li[data-proposal-id='{existing}']")).to_contain_text(EXISTING)
     expect(rejected.locator(f"svg g[data-proposal-id='{existing}']")).to_have_count(1)
     expect(results.locator("[data-list=most_controversial] li")).to_have_count(0)
-    expect(results.locator(".downloads li")).to_have_count(7)
+    expect(results.locator(".downloads li")).to_have_count(8)  # report.html and report.en.html
     results.screenshot(path=artifacts / "journey-results-phone.png", full_page=True)
 
 

@@ -110,3 +110,18 @@ def test_the_results_page_has_no_serious_accessibility_violation(size, open_page
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= WIDTHS[size]["width"], f"the page overflows sideways: {width} px"
     print(f"results page: {height} px tall at {size}")
+
+
+@pytest.mark.parametrize(("name", "size"), [("report.html", "phone"), ("report.en.html", "desktop"), ("report.html", "desktop")])
+def test_the_report_reads_on_a_phone_and_has_no_serious_accessibility_violation(name, size, open_page, summary, stack, artifacts):
+    manifest = Api(stack.url).call("GET", "/results")
+    page = open_page(size)
+    page.goto(next(f["url"] for f in manifest["files"] if f["name"] == name))
+    expect(page.locator("main")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Comment mieux protéger l'environnement en Bretagne ?" if name == "report.html" else "How can we better protect the environment in Brittany?")
+    expect(page.locator("header")).to_contain_text("Résultats au 1" if name == "report.html" else "Results as of 1")
+    expect(page.locator("body")).to_contain_text("Finistère")
+    expect(page.locator("svg text", has_text=LIKED[:20]).first).to_be_visible()  # the map names its dots
+    page.screenshot(path=artifacts / f"{name}-{size}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[size]["width"]
+    assert axe_violations(page) == []

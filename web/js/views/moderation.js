@@ -42,7 +42,7 @@ addStrings({
   "mod.no_duplicates": ["Aucun doublon probable.", "No likely duplicate."],
   "mod.similarity": ["{share} de ressemblance · {status}", "{share} alike · {status}"],
   "mod.duplicate_of": ["Doublon de celle-ci", "Duplicate of this one"],
-  "mod.duplicate_of_label": ["Refuser comme doublon de : {text}", "Refuse as a duplicate of: {text}"],
+  "mod.duplicate_of_label": ["Doublon de celle-ci : refuser comme doublon de « {text} »", "Duplicate of this one: refuse as a duplicate of “{text}”"],
   "mod.decided": ["Proposition {action} : {text}", "Proposal {action}: {text}"],
   "mod.done.accept": ["acceptée", "accepted"],
   "mod.done.refuse": ["refusée", "refused"],

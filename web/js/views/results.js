@@ -2,7 +2,7 @@
 import { fetchJson } from "../api.js";
 import { barChart, intervalChart, scatterChart, short, splitChart } from "../charts.js";
 import { h } from "../dom.js";
-import { addStrings, formatNumber, formatPercent, local, t } from "../i18n.js";
+import { addStrings, formatNumber, formatPercent, languageName, local, t } from "../i18n.js";
 import { counts, fileUrl, manifest } from "../results-source.js";
 
 // Each list and the quantity its chart plots: what a reader understands, named on the chart.
@@ -90,6 +90,7 @@ addStrings({
   "file.participation.json": ["Participation et représentativité (JSON)", "Participation and representativeness (JSON)"],
   "file.groups.json": ["Groupes d'opinion (JSON)", "Opinion groups (JSON)"],
   "file.votes.json": ["Votes par proposition (JSON)", "Votes per proposal (JSON)"],
+  "file.report_in": ["Rapport complet en {language}, lisible hors ligne (HTML)", "Full report in {language}, readable offline (HTML)"],
   "file.report.html": ["Rapport complet, lisible hors ligne (HTML)", "Full report, readable offline (HTML)"],
 });
 
@@ -266,6 +267,12 @@ function segments(summary, participation, consultation) {
     disagreements(summary.segments_disagree, name),
   );
 }
+/** report.en.html: the report in another of the consultation's languages. */
+function fileLabel(name) {
+  const other = name.match(/^report\.(\w+)\.html$/);
+  return other ? t("file.report_in", { language: languageName(other[1]) }) : t(`file.${name}`);
+}
+
 function downloads(found) {
   return h(
     "section",
@@ -278,7 +285,7 @@ function downloads(found) {
         h(
           "li",
           {},
-          h("a", { href: file.url, download: file.name }, t(`file.${file.name}`)),
+          h("a", { href: file.url, download: file.name }, fileLabel(file.name)),
           ` (${file.name}, ${t("downloads.size", { kb: formatNumber(Math.max(1, Math.round(file.bytes / 1000))) })})`,
           h("br"),
           h("small", { class: "checksum" }, t("downloads.checksum", { sha: file.sha256 })),

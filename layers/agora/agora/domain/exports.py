@@ -463,5 +463,5 @@ def files(r: Results) -> list[ExportFile]:
         ExportFile("participation.json", json_bytes(p), JSON_TYPE),
         ExportFile("groups.json", json_bytes(g), JSON_TYPE),
         ExportFile("votes.json", json_bytes(votes(r)), JSON_TYPE),
-        ExportFile("report.html", report.render(r, s, p, g), "text/html; charset=utf-8"),
+        *(ExportFile(report.file_name(r, lang), report.render(r, s, p, g, lang), "text/html; charset=utf-8") for lang in report.languages(r)),
     ]
