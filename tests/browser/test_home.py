@@ -28,6 +28,7 @@ def test_the_figures_need_no_results_file(open_page, stack):
     shown = [int(x.replace("\u202f", "").replace("\xa0", "")) for x in page.locator(".counts dd").all_inner_texts()]
     assert shown[0] >= counts["participants"] and shown[2] >= counts["votes"]
     expect(page.locator(".counts dt").first).to_contain_text("participant")
+    expect(page.locator(".counts-box .note")).to_contain_text("les personnes qui ont voté ou proposé")
     page.wait_for_load_state("networkidle")
     data = [url for url in asked if "/js/" not in url]
     assert not [url for url in data if "/results" in url or "/files/" in url or url.endswith(".json")], data

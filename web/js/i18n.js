@@ -71,6 +71,7 @@ addStrings({
   "counts.votes.other": ["votes", "votes"],
   "counts.label": ["Chiffres de la consultation", "The consultation in figures"],
   "counts.at": ["Au {time}.", "As of {time}."],
+  "counts.who": ["Participants : les personnes qui ont voté ou proposé.", "Participants: the people who voted or proposed."],
   "error.network": ["Le service ne répond pas. Vérifiez votre connexion et réessayez.", "The service does not answer. Check your connection and try again."],
   "error.401": ["Votre session n'était plus valable ; une nouvelle a été ouverte. Recommencez, s'il vous plaît.", "Your session was no longer valid; a new one has been started. Please try again."],
   "error.409": ["Cette action est déjà en cours ou n'est plus possible ({code}).", "This is already under way or no longer possible ({code})."],

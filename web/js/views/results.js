@@ -55,7 +55,6 @@ addStrings({
   "summary.best": ["La plus soutenue : « {text} » ({share} d'accord).", "Most supported: “{text}” ({share} agree)."],
   "summary.worst": ["La plus rejetée : « {text} » ({share} pas d'accord).", "Most rejected: “{text}” ({share} disagree)."],
   "summary.groups": ["Les votes dessinent {n} groupes d'opinion (plus bas).", "The votes draw {n} opinion groups (below)."],
-  "summary.participants": ["Participants : les personnes qui ont voté ou proposé.", "Participants: the people who voted or proposed."],
   "map.title": ["Carte du consensus", "Consensus map"],
   "map.caption": ["Les {n} propositions les plus votées : l'accord en abscisse, la controverse en ordonnée (plus haut, plus les avis s'opposent). Chaque forme indique la zone.", "The {n} most voted proposals: agreement across, controversy up (the higher, the more views clash). Each shape shows the zone."],
   "map.agreement": ["Accord (part de « d'accord »)", "Agreement (share of “agree”)"],
@@ -149,7 +148,6 @@ function glance(summary, groups) {
     { class: "glance", "aria-labelledby": "glance-title" },
     h("h2", { id: "glance-title" }, t("summary.title")),
     h("div", { class: "counts-box" }, counts(summary)),
-    h("p", { class: "note" }, t("summary.participants")),
     h(
       "ul",
       {},
