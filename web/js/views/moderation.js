@@ -3,7 +3,7 @@
 // shortcuts for speed. The key stays in sessionStorage: gone when the tab closes.
 import { ApiError, request } from "../api.js";
 import { API_BASE } from "../config.js";
-import { announce, explain, h } from "../dom.js";
+import { explain, h } from "../dom.js";
 import { addStrings, formatDate, formatPercent, t } from "../i18n.js";
 
 const STORE = "agora.moderator";

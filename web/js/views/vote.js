@@ -3,7 +3,7 @@
 // order make it work with one thumb and entirely with the keyboard (Tab, Enter or Space).
 import { fetchJson } from "../api.js";
 import { announce, explain, h } from "../dom.js";
-import { addStrings, currentLanguage, formatNumber, formatPercent, t } from "../i18n.js";
+import { addStrings, currentLanguage, formatPercent, t } from "../i18n.js";
 import { asParticipant, savedAnswers } from "../participant.js";
 import { fileUrl, manifest } from "../results-source.js";
 
