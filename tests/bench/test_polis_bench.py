@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from bench import _polis, polis_groups, polis_sequencing
+from bench import _polis, _polis_math, polis_groups, polis_sequencing
 
 
 def test_the_last_votes_are_the_votes_polis_published_per_participant():
@@ -58,3 +58,29 @@ def test_the_quick_sequencing_benchmark_reports_every_comparison():
     for fragment in ("consensus top 10 vs uniform", "controversy top 10 vs make.org", "starved"):
         assert fragment in names
     assert all(not math.isnan(r.value) for r in rows)
+
+
+def test_polis_kmeans_starts_from_the_first_distinct_points_and_drops_empty_clusters():
+    x = np.array([[0.0, 0], [0, 0], [10, 0], [0, 1], [10, 1]])
+    labels, centres = _polis_math.kmeans(x, 2)
+    assert labels.tolist() == [0, 0, 1, 0, 1] and np.allclose(centres, [[0, 1 / 3], [10, 0.5]])
+    # weights pull the centre: the point of weight 3 counts three times
+    _, centres = _polis_math.kmeans(np.array([[0.0, 0], [1, 0], [9, 0]]), 2, np.array([1.0, 3.0, 1.0]))
+    assert np.allclose(centres, [[0.75, 0], [9, 0]])
+
+
+def test_polis_silhouette_by_hand():
+    d = np.array([[0.0, 1, 4], [1, 0, 3], [4, 3, 0]])
+    # point 0: a = 1, b = 4; point 1: a = 1, b = 3; point 2 alone scores 0
+    assert _polis_math.silhouette(d, np.array([0, 0, 1])) == pytest.approx(((4 - 1) / 4 + (3 - 1) / 3 + 0) / 3)
+
+
+def test_polis_replayed_groups_every_participant_with_seven_votes_and_nobody_else():
+    c = _polis.load("london.youth.policing", moderated_out=True)
+    voters, votes = np.unique(c.voter, return_counts=True)
+    for replay in (_polis_math.groups(c), _polis_math.replay_updates(c, updates=3)):
+        assert set(replay) == set(voters[votes >= 7].tolist()) and 2 <= len(set(replay.values())) <= 5
+
+
+def test_polis_silhouette_of_a_single_cluster_is_zero():
+    assert _polis_math.silhouette(np.array([[0.0, 1], [1, 0]]), np.array([3, 3])) == 0.0

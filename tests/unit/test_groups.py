@@ -34,6 +34,15 @@ def test_the_matrix_keeps_active_participants_on_votable_proposals(monkeypatch):
     assert [s.proposals[j] for j in m.proposals] == [f"q{j}" for j in range(7)] and len(m.participants) == 2
 
 
+def test_with_fewer_proposals_than_min_votes_a_vote_on_each_is_enough():
+    # Polis's in-conv rule, min(7, comments): 5 proposals, so 5 votes count and 4 do not
+    votes = [(f"p{i}", f"q{j}", "agree" if (i + j) % 2 else "disagree") for i in range(6) for j in range(5 - (i == 5))]
+    s = VoteSample.of(votes, {}, len(votes), True)
+    m = g.matrix(s, set(s.proposals))
+    assert [s.participants[i] for i in m.participants] == [f"p{i}" for i in range(5)]
+    assert opinion_groups(s, set(s.proposals), Choice()) is not None
+
+
 def test_vote_keys_become_plus_one_minus_one_and_zero():
     votes = [("a", f"q{j}", k) for j, k in enumerate(["agree", "disagree", "neutral"] * 3)]
     s = VoteSample.of(votes, {}, len(votes), True)

@@ -43,15 +43,20 @@ class Matrix:
 
 
 def matrix(sample: VoteSample, votable: set[str]) -> Matrix:
-    """The most active participants (≥ MIN_VOTES) × the most voted proposals, both capped."""
+    """The most active participants × the most voted proposals, both capped.
+
+    A participant counts with MIN_VOTES votes, or with a vote on every proposal when there are
+    fewer (Polis's in-conv rule, min(7, comments)): a consultation of 5 proposals has groups too.
+    """
     on = np.array([q in votable for q in sample.proposals] or [False])[sample.target]
     voter, target, key = sample.voter[on], sample.target[on], sample.key[on]
+    at_least = max(1, min(MIN_VOTES, MAX_PROPOSALS, len(np.unique(target))))
     activity = np.bincount(voter, minlength=len(sample.participants))
-    rows = _top(activity, MAX_PARTICIPANTS, MIN_VOTES)
+    rows = _top(activity, MAX_PARTICIPANTS, at_least)
     mine = np.isin(voter, rows)
     columns = _top(np.bincount(target[mine], minlength=len(sample.proposals)), MAX_PROPOSALS, 1)
     kept = mine & np.isin(target, columns)
-    rows = rows[np.bincount(voter[kept], minlength=len(sample.participants))[rows] >= MIN_VOTES]
+    rows = rows[np.bincount(voter[kept], minlength=len(sample.participants))[rows] >= at_least]
     kept &= np.isin(voter, rows)
     r = np.searchsorted(rows, voter[kept])
     c = np.searchsorted(columns, target[kept])
