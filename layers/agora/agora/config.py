@@ -119,6 +119,21 @@ class DemographicQuestion(Strict):
         default_factory=dict,
         description="Share of the target population per choice (all choices, summing to 1); empty: no weighting.",
     )
+    choice_labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="What people read for a choice, per language (e.g. 29 → Finistère); a choice without one shows as written.",
+    )
+
+    @model_validator(mode="after")
+    def _labels_name_choices(self) -> DemographicQuestion:
+        unknown = set(self.choice_labels) - set(self.choices)
+        if unknown:
+            raise ValueError(f"choice_labels of {self.id!r} name choices it does not have: {sorted(unknown)}")
+        return self
+
+    def choice_label(self, choice: str, language: str) -> str:
+        labels = self.choice_labels.get(choice, {})
+        return labels.get(language) or next(iter(labels.values()), choice)
 
     @model_validator(mode="after")
     def _margins_cover_the_choices(self) -> DemographicQuestion:
