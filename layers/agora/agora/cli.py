@@ -18,9 +18,19 @@ DEFAULT_CONSULTATION = Path("consultations/demo.toml")
 def dev(args: argparse.Namespace) -> int:
     from agora.local.stack import EmbeddedStack, Options
 
+    conversation = None
+    if args.import_polis:
+        from agora.ops import polis, polis_dev
+
+        try:
+            conversation = polis.read(args.import_polis)
+        except polis.MalformedExport as e:
+            print(f"nothing imported: {e}", file=sys.stderr)
+            return 2
+        args.consultation = args.consultation or polis_dev.write_consultation(conversation)
     stack = EmbeddedStack(
         Options(
-            consultation_file=args.consultation,
+            consultation_file=args.consultation or DEFAULT_CONSULTATION,
             port=args.port,
             moderator_key=args.moderator_key,
             snapshot_every=args.snapshot_every,
@@ -40,6 +50,9 @@ def dev(args: argparse.Namespace) -> int:
         print(f"  seeded: {report.votes} votes from {report.participants} participants", flush=True)
         for error in report.errors[:10]:  # a demo that half-seeded must say so
             print(f"  seeding error: {error}", flush=True)
+    if conversation is not None and not _import_polis(stack, conversation):
+        stack.stop()
+        return 2
     print(f"ready: {stack.url}  (Ctrl-C to stop)", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
@@ -53,6 +66,20 @@ def dev(args: argparse.Namespace) -> int:
     stack.stop()
     print("stopped", flush=True)
     return 0
+
+
+def _import_polis(stack: object, conversation: object) -> bool:
+    from agora.ops import importer, polis_dev, stack as operated
+
+    print(f"  importing the Polis conversation in {conversation.folder}…", flush=True)
+    try:
+        report = polis_dev.serve(stack, conversation, operated.operator(operated.Connection(stack.aws_endpoint)))
+    except importer.ImportRefused as e:
+        print(f"nothing imported: {e}", file=sys.stderr)
+        return False
+    print("\n".join(report.lines()), flush=True)
+    print("  counted and published: the results show the imported votes", flush=True)
+    return True
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -108,11 +135,13 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("dev", help="run the embedded stack on 127.0.0.1")
-    p.add_argument("--consultation", type=Path, default=DEFAULT_CONSULTATION, help="consultation TOML file")
+    p.add_argument("--consultation", type=Path, help=f"consultation TOML file (default: {DEFAULT_CONSULTATION}, or with"
+                   " --import-polis one built from the conversation)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--moderator-key", default="", help="local moderator credential (default: random, printed)")
     p.add_argument("--snapshot-every", type=float, default=10.0, metavar="SECONDS")
     p.add_argument("--seed-demo", action="store_true", help="add sample proposals, decisions and votes")
+    p.add_argument("--import-polis", type=Path, metavar="DIR", help="import this Polis conversation export before serving it")
     p.add_argument("--redeliver-every", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
     p.set_defaults(run=dev)
 
