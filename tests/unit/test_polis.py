@@ -12,7 +12,8 @@ import pytest
 
 from agora import config
 from agora.domain.proposals import Status
-from agora.domain.votes import Trust, VoteKey
+from agora.domain.tallies import UNTRUSTED, TallyRef, contributions
+from agora.domain.votes import Trust, Vote, VoteKey
 from agora.ops import polis, polis_dev
 
 DATA = Path(__file__).parents[2] / "data" / "polis"
@@ -138,3 +139,11 @@ def test_an_unterminated_quote_and_a_missing_file_are_errors_too(tmp_path: Path)
     (folder / "votes.csv").unlink()
     with pytest.raises(polis.MalformedExport, match="not a Polis export: no votes.csv"):
         polis.read(folder)
+
+
+def test_an_imported_vote_counts_like_a_sequence_vote_and_an_untrusted_one_only_apart() -> None:
+    segments = {"age": "25-34"}
+    imported = contributions(Vote("p", "x", VoteKey.AGREE, Trust.IMPORTED, frozenset({"doable"}), segments))
+    assert imported == contributions(Vote("p", "x", VoteKey.AGREE, Trust.SEQUENCE, frozenset({"doable"}), segments))
+    assert imported[TallyRef("x"), "agree"] == 1 and imported[TallyRef("x", "age", "25-34"), "doable"] == 1
+    assert contributions(Vote("p", "x", VoteKey.AGREE, Trust.UNTRUSTED)) == {(TallyRef("x"), UNTRUSTED): 1}
