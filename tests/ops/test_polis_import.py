@@ -68,7 +68,7 @@ def content(api: InProcessStack) -> list[dict[str, Any]]:
 def test_an_imported_conversation_is_published_with_the_counts_polis_reports(api: InProcessStack, deployed: dict, consultation_file: Path, capsys) -> None:
     assert import_polis(LONDON, consultation_file) == 0
     out = capsys.readouterr().out
-    assert "votes: 638 written, 0 already there (the last of each voter on each comment: 638 of the file's 640)" in out
+    assert "votes: 638 written, 0 there before (the last of each voter on each comment: 638 of the file's 640)" in out
     assert "votes/s" in out
 
     assert published_counts(api) == polis_counts(LONDON)
@@ -100,7 +100,7 @@ def test_a_second_run_writes_nothing(api: InProcessStack, deployed: dict, consul
     stored = content(api)
     capsys.readouterr()
     assert import_polis(LONDON, consultation_file) == 0
-    assert "already imported (by arn:aws:" in capsys.readouterr().out
+    assert "imported before (by arn:aws:" in capsys.readouterr().out
     assert content(api) == stored
     assert published_counts(api) == before == polis_counts(LONDON)
 

@@ -9,8 +9,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agora.ops.commands import add_to as add_operations
+
+if TYPE_CHECKING:
+    from agora.local.stack import EmbeddedStack
+    from agora.ops.polis import Conversation
 
 DEFAULT_CONSULTATION = Path("consultations/demo.toml")
 
@@ -68,17 +73,24 @@ def dev(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_polis(stack: object, conversation: object) -> bool:
-    from agora.ops import importer, polis_dev, stack as operated
+def _import_polis(stack: EmbeddedStack, conversation: Conversation) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
 
+    from agora.ops import importer, polis_dev
+    from agora.ops import stack as operated
+
+    print(f"  consultation: {stack.options.consultation_file}", flush=True)
     print(f"  importing the Polis conversation in {conversation.folder}…", flush=True)
     try:
-        report = polis_dev.serve(stack, conversation, operated.operator(operated.Connection(stack.aws_endpoint)))
+        report, published = polis_dev.serve(stack, conversation, operated.operator(operated.Connection(stack.aws_endpoint)))
     except importer.ImportRefused as e:
         print(f"nothing imported: {e}", file=sys.stderr)
         return False
+    except (KeyboardInterrupt, RuntimeError, BotoCoreError, ClientError) as e:
+        print(f"import stopped ({type(e).__name__}: {e}): what was written stays; the same import finishes it", file=sys.stderr)
+        return False
     print("\n".join(report.lines()), flush=True)
-    print("  counted and published: the results show the imported votes", flush=True)
+    print(f"  {published}", flush=True)
     return True
 
 

@@ -47,7 +47,7 @@ class Written:
 class Report:
     conversation: Conversation
     plan: Plan
-    already_imported: str = ""  # who finished it, when; nothing was written
+    finished_before: str = ""  # who finished it, when; nothing was written
     participants: Written = field(default_factory=Written)
     proposals: Written = field(default_factory=Written)
     votes: Written = field(default_factory=Written)
@@ -61,15 +61,15 @@ class Report:
         k = self.conversation
         head = [f"{k.folder}: {k.topic or k.url}"]
         problems = [f"  not imported: {r.line(k)} ({r.votes} votes left out)" for r in self.plan.rejected]
-        if self.already_imported:
-            return [*head, f"  already imported ({self.already_imported}): nothing written", *problems]
+        if self.finished_before:
+            return [*head, f"  imported before ({self.finished_before}): nothing written", *problems]
         statuses = {s: sum(p.status is s for p in self.plan.proposals) for s in Status}
         return [
             *head,
-            f"  participants: {self.participants.new} written, {self.participants.present} already there",
-            f"  proposals: {self.proposals.new} written, {self.proposals.present} already there"
+            f"  participants: {self.participants.new} written, {self.participants.present} there before",
+            f"  proposals: {self.proposals.new} written, {self.proposals.present} there before"
             f" ({statuses[Status.ACCEPTED]} accepted, {statuses[Status.REFUSED]} refused, {statuses[Status.PENDING]} pending)",
-            f"  votes: {self.votes.new} written, {self.votes.present} already there"
+            f"  votes: {self.votes.new} written, {self.votes.present} there before"
             f" (the last of each voter on each comment: {len(k.votes)} of the file's {k.votes_in_file})",
             *problems,
             f"  {self.seconds:.1f} s, {self.votes_per_second:.0f} votes/s; counted at the next snapshot",
@@ -99,7 +99,7 @@ def run(
     planned = plan(conversation, consultation.proposals, consultation.default_language, f"polis import by {record['by']}", float(record["at"]))
     report = Report(conversation, planned)
     if "finished_at" in record:
-        report.already_imported = f"by {record['finished_by']} at {_iso(record['finished_at'])}"
+        report.finished_before = f"by {record['finished_by']} at {_iso(record['finished_at'])}"
         return report
     run_sk = ledger.run_started(operator, clock())
     started = time.perf_counter()
