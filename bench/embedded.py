@@ -60,6 +60,15 @@ def start() -> tuple[subprocess.Popen[str], str, str]:
     return process, f"http://127.0.0.1:{port}", endpoint
 
 
+def stop(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C, as an operator stops `agora dev`; killed if it has not stopped within a minute."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def until(probe, timeout: float) -> float:
     """Seconds until `probe()` holds (polled); raises past the deadline."""
     started = time.perf_counter()
@@ -120,11 +129,7 @@ def rows(quick: bool = False) -> list[Row]:
 
         until(published, 120)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
     burst_rps = report.requests / report.seconds
     note = f"{citizens} citizens, {report.requests} requests, {report.votes} votes, {CONCURRENCY} threads"
     return [
