@@ -33,7 +33,8 @@ POLIS_KEYS = {"1": "agree", "-1": "disagree", "0": "neutral"}
 
 
 def largest() -> Path:
-    return max((d for d in DATA.iterdir() if d.is_dir()), key=lambda d: (d / "votes.csv").stat().st_size)
+    """The conversation with the most votes (a line each)."""
+    return max((d for d in DATA.iterdir() if d.is_dir()), key=lambda d: (d / "votes.csv").read_bytes().count(b"\n"))
 
 
 def polis_counts(folder: Path, conversation: polis.Conversation) -> dict[str, dict[str, int]]:
@@ -50,7 +51,10 @@ def polis_counts(folder: Path, conversation: polis.Conversation) -> dict[str, di
 
 
 def published_counts(url: str) -> dict[str, dict[str, int]]:
-    files = {f["name"]: f["url"] for f in requests.get(url + "/results", timeout=30).json()["files"]}
+    manifest = requests.get(url + "/results", timeout=30).json()
+    if "files" not in manifest:
+        return {}  # nothing published yet
+    files = {f["name"]: f["url"] for f in manifest["files"]}
     rows = csv.DictReader(io.StringIO(requests.get(files["proposals.csv"], timeout=60).content.decode("utf-8-sig")))
     return {r["proposal_id"]: {k: int(r[k]) for k in POLIS_KEYS.values() if int(r[k])} for r in rows}
 
@@ -88,14 +92,12 @@ def rows(quick: bool = False) -> list[Row]:
             raise RuntimeError("agora dev --import-polis stopped before it was ready:\n" + "".join(lines))
         ready = time.perf_counter() - started
         printed = "".join(lines)
-        if "counted and published" not in printed:
-            raise RuntimeError("agora dev --import-polis did not publish the import:\n" + printed)
         rate = float(re.search(r"([\d.]+) votes/s", printed).group(1))
         url = re.search(r"ready: (\S+)", printed).group(1)
         endpoint = re.search(r"AWS endpoint \(moto\): (\S+)", printed).group(1)
         expected, published = polis_counts(folder, conversation), published_counts(url)
-        miscounted = sum(abs(expected.get(p, {}).get(k, 0) - published.get(p, {}).get(k, 0))
-                         for p in expected.keys() | published.keys() for k in POLIS_KEYS.values())
+        off = sum(abs(expected.get(p, {}).get(k, 0) - published.get(p, {}).get(k, 0))
+                  for p in expected.keys() | published.keys() for k in POLIS_KEYS.values())
         table = resources.table_name(polis_dev.slug(conversation), contract.CONTENT)
         baseline = one_put_per_vote(endpoint, table, 100 if quick else BASELINE_VOTES)
     finally:
@@ -104,6 +106,6 @@ def rows(quick: bool = False) -> list[Row]:
     return [
         Row("polis import: votes/s vs one PutItem per vote (embedded)", rate, baseline, "votes/s", "ratio >= 1", note),
         Row("polis import: seconds until ready (imported, counted, published)", ready, 0, "s", "value <= 600", note),
-        Row("polis import: published counts off Polis's own", miscounted, 0, "votes", "value <= 0",
-            "proposals.csv vs participants-votes.csv, per accepted comment and key"),
+        Row("polis import: published counts off Polis's own", off, 0, "votes", "value <= 0",
+            "proposals.csv vs participants-votes.csv at ready, per accepted comment and key"),
     ]
