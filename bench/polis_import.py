@@ -37,9 +37,10 @@ def largest() -> Path:
     return max((d for d in DATA.iterdir() if d.is_dir()), key=lambda d: (d / "votes.csv").read_bytes().count(b"\n"))
 
 
-def polis_counts(folder: Path, conversation: polis.Conversation) -> dict[str, dict[str, int]]:
-    """Per accepted comment, its votes as Polis's participants-votes.csv reports them."""
-    accepted = {c.id for c in conversation.comments if c.moderated == "1"}
+def polis_counts(folder: Path, conversation: polis.Conversation, reported: set[str]) -> dict[str, dict[str, int]]:
+    """Per accepted comment not reported as breaking the text rules, its votes as Polis's
+    participants-votes.csv reports them."""
+    accepted = {c.id for c in conversation.comments if c.moderated == "1"} - reported
     counts: dict[str, dict[str, int]] = {}
     with (folder / "participants-votes.csv").open(newline="") as f:
         for row in csv.DictReader(f):
@@ -95,14 +96,16 @@ def rows(quick: bool = False) -> list[Row]:
         rate = float(re.search(r"([\d.]+) votes/s", printed).group(1))
         url = re.search(r"ready: (\S+)", printed).group(1)
         endpoint = re.search(r"AWS endpoint \(moto\): (\S+)", printed).group(1)
-        expected, published = polis_counts(folder, conversation), published_counts(url)
+        reported = set(re.findall(r"not imported: .*?: comment (\d+) ", printed))
+        expected, published = polis_counts(folder, conversation, reported), published_counts(url)
         off = sum(abs(expected.get(p, {}).get(k, 0) - published.get(p, {}).get(k, 0))
                   for p in expected.keys() | published.keys() for k in POLIS_KEYS.values())
         table = resources.table_name(polis_dev.slug(conversation), contract.CONTENT)
         baseline = one_put_per_vote(endpoint, table, 100 if quick else BASELINE_VOTES)
     finally:
         stop(process)
-    note = f"{folder.name}: {len(conversation.votes)} last votes of {conversation.votes_in_file} in the file"
+    note = (f"{folder.name}: {len(conversation.votes)} last votes of {conversation.votes_in_file} in the file;"
+            f" {len(reported)} comments reported as breaking the text rules")
     return [
         Row("polis import: votes/s vs one PutItem per vote (embedded)", rate, baseline, "votes/s", "ratio >= 1", note),
         Row("polis import: seconds until ready (imported, counted, published)", ready, 0, "s", "value <= 600", note),
