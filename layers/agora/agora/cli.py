@@ -9,8 +9,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agora.ops.commands import add_to as add_operations
+
+if TYPE_CHECKING:
+    from agora.local.stack import EmbeddedStack
+    from agora.ops.polis import Conversation
 
 DEFAULT_CONSULTATION = Path("consultations/demo.toml")
 
@@ -20,9 +25,19 @@ def dev(args: argparse.Namespace) -> int:
     from agora.local.dynamodb_local import Unavailable
     from agora.local.stack import EmbeddedStack, Options
 
+    conversation = None
+    if args.import_polis:
+        from agora.ops import polis, polis_dev
+
+        try:
+            conversation = polis.read(args.import_polis)
+        except polis.MalformedExport as e:
+            print(f"nothing imported: {e}", file=sys.stderr)
+            return 2
+        args.consultation = args.consultation or polis_dev.write_consultation(conversation)
     stack = EmbeddedStack(
         Options(
-            consultation_file=args.consultation,
+            consultation_file=args.consultation or DEFAULT_CONSULTATION,
             port=args.port,
             moderator_key=args.moderator_key,
             snapshot_every=args.snapshot_every,
@@ -52,6 +67,9 @@ def dev(args: argparse.Namespace) -> int:
         print(f"  seeded: {report.votes} votes from {report.participants} participants", flush=True)
         for error in report.errors[:10]:  # a demo that half-seeded must say so
             print(f"  seeding error: {error}", flush=True)
+    if conversation is not None and not _import_polis(stack, conversation):
+        stack.stop()
+        return 2
     print(f"ready: {stack.url}  (Ctrl-C to stop)", flush=True)
     stopped = threading.Event()
     for stopping in (signal.SIGTERM, signal.SIGINT):  # SIGINT too: a shell's `cmd &` starts us ignoring it
@@ -63,6 +81,27 @@ def dev(args: argparse.Namespace) -> int:
     stack.stop()
     print("stopped", flush=True)
     return 0
+
+
+def _import_polis(stack: EmbeddedStack, conversation: Conversation) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from agora.ops import importer, polis_dev
+    from agora.ops import stack as operated
+
+    print(f"  consultation: {stack.options.consultation_file}", flush=True)
+    print(f"  importing the Polis conversation in {conversation.folder}…", flush=True)
+    try:
+        report, published = polis_dev.serve(stack, conversation, operated.operator(operated.Connection(stack.aws_endpoint)))
+    except importer.ImportRefused as e:
+        print(f"nothing imported: {e}", file=sys.stderr)
+        return False
+    except (KeyboardInterrupt, RuntimeError, BotoCoreError, ClientError) as e:
+        print(f"import stopped ({type(e).__name__}: {e}): what was written stays; the same import finishes it", file=sys.stderr)
+        return False
+    print("\n".join(report.lines()), flush=True)
+    print(f"  {published}", flush=True)
+    return True
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -122,7 +161,8 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("dev", help="run the embedded stack on 127.0.0.1")
-    p.add_argument("--consultation", type=Path, default=DEFAULT_CONSULTATION, help="consultation TOML file")
+    p.add_argument("--consultation", type=Path, help=f"consultation TOML file (default: {DEFAULT_CONSULTATION}, or with"
+                   " --import-polis one built from the conversation)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--moderator-key", default="", help="local moderator credential (default: random, printed)")
     p.add_argument("--snapshot-every", type=float, default=10.0, metavar="SECONDS")
@@ -131,6 +171,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--fresh", action="store_true", help="empty the data directory first")
     p.add_argument("--engine", choices=("dynamodb-local", "moto"), default="dynamodb-local",
                    help="DynamoDB Local (kept on disk) or moto (in memory, nothing kept)")
+    p.add_argument("--import-polis", type=Path, metavar="DIR", help="import this Polis conversation export before serving it")
     p.add_argument("--redeliver-every", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
     p.set_defaults(run=dev)
 

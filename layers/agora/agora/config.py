@@ -33,7 +33,12 @@ class Strict(BaseModel):
 
 
 class ProposalRules(Strict):
-    prefix: dict[str, str] = Field(description="Fixed opening per language, counted in the length.")
+    prefix: dict[str, str] = Field(
+        description=(
+            "Fixed opening per language, counted in the length (Make.org's 'Il faut '). Left out of the file:"
+            " no prefix in any language (a Polis-style consultation); \"\" for one language: none in that one."
+        )
+    )
     min_length: int = Field(12, ge=1)
     max_length: int = Field(140, ge=1)
     # At most 100, so that a participant's own proposals are read back in one BatchGetItem.
@@ -178,6 +183,16 @@ class Consultation(Strict):
             "The published results files are open data and allow any origin."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_prefix_unless_given(cls, data: object) -> object:
+        # The rules keep one (possibly empty) prefix per language, so that the language check
+        # and the length count stay one code path with or without a prefix.
+        if isinstance(data, dict) and isinstance(data.get("proposals"), dict) and "prefix" not in data["proposals"]:
+            languages = data.get("languages") or ()
+            return {**data, "proposals": {**data["proposals"], "prefix": {lang: "" for lang in languages}}}
+        return data
 
     @field_validator("origins")
     @classmethod

@@ -22,6 +22,8 @@ DECISION_SK = "DECISION#"  # under a proposal: its moderation audit trail
 SUBMISSIONS_SK = "SUBMISSIONS"  # under a participant: their proposal ids, for the caps and "my proposals"
 THEMES = "THEMES"  # one partition holds the consultation's themes
 THEME_SK = "THEME#"
+IMPORT = "IMPORT#"  # one partition per imported conversation: its record (META_SK) and audit trail
+IMPORT_RUN_SK = "RUN#"  # one entry per run of the import: who, when, what it wrote
 
 # --- item keys in the tallies table ---------------------------------------------------
 

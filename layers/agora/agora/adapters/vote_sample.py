@@ -51,12 +51,13 @@ def _scan(db: Any, table: str, segment: int, segments: int, cap: int) -> _Part:
         "TableName": table,
         "Segment": segment,
         "TotalSegments": segments,
-        "FilterExpression": "(begins_with(#sk, :vote) AND #trust = :sequence) OR #sk = :profile",
+        "FilterExpression": "(begins_with(#sk, :vote) AND #trust IN (:sequence, :imported)) OR #sk = :profile",
         "ProjectionExpression": "#pk, #sk, #key, #demographics",
         "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk", "#key": "key", "#trust": "trust", "#demographics": "demographics"},
         "ExpressionAttributeValues": {
             ":vote": {"S": c.VOTE_SK},
             ":sequence": {"S": Trust.SEQUENCE.value},
+            ":imported": {"S": Trust.IMPORTED.value},
             ":profile": {"S": c.PROFILE_SK},
         },
     }

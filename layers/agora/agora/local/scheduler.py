@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -30,6 +31,12 @@ class Scheduler:
             result = self._run_job()
             self.runs += 1
             return result
+
+    @contextmanager
+    def withheld(self) -> Iterator[None]:
+        """No snapshot starts meanwhile (one under way finishes first): none publishes half an import."""
+        with self._lock:
+            yield
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every):

@@ -55,6 +55,19 @@ def add_to(commands: argparse._SubParsersAction) -> None:
     _endpoint(p)
     p.set_defaults(run=_forget)
 
+    p = commands.add_parser("import", help="import another platform's consultation (Polis) into a consultation")
+    sources = p.add_subparsers(dest="source", required=True)
+    p = sources.add_parser("polis", help="a Polis conversation export: comments, votes and moderation (docs/operations.md)")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the export's folder: summary.csv, comments.csv, votes.csv")
+    p.add_argument("--consultation", type=Path, required=True, metavar="FILE", help="the consultation's TOML file (its text rules)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--endpoint-url", help="the embedded stack's AWS endpoint, as `agora dev` prints it")
+    where.add_argument("--stack", help="the deployed consultation's CloudFormation stack (AWS credentials from the environment)")
+    p.add_argument("--region", help="the AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)")
+    p.add_argument("--profile", help="the AWS profile (default: AWS_PROFILE, else the default credentials)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(run=_import_polis)
+
     p = commands.add_parser("moderators", help="invite, remove or list the consultation's moderators (Cognito)")
     p.add_argument("what", choices=["add", "remove", "list"])
     p.add_argument("email", nargs="?")
@@ -143,6 +156,32 @@ def _forget(args: argparse.Namespace) -> int:
     done = forget.forget(connection.client("dynamodb"), table, args.participant_id)
     profile = "profile deleted" if done.profile_deleted else "no profile found"
     print(f"{args.participant_id}: {profile}, {done.votes_anonymised} votes anonymised (tallies unchanged)")
+    return 0
+
+
+@_aws_command
+def _import_polis(args: argparse.Namespace) -> int:
+    import os
+
+    from agora import config
+    from agora.ops import importer, polis, stack
+
+    os.environ[contract.CONSULTATION_FILE_ENV] = str(args.consultation.resolve())  # the items' expiry is the consultation's
+    consultation = config.load(args.consultation)
+    connection = _connection(args)
+    if args.stack:
+        table = stack.outputs_of(connection, args.stack)[contract.Output.CONTENT_TABLE.value]
+    else:
+        table = stack.locate(connection, consultation.slug, "dev").content_table
+    try:
+        conversation = polis.read(args.folder)
+        report = importer.run(
+            connection.client("dynamodb"), table, consultation, conversation, stack.operator(connection), progress=not args.no_progress
+        )
+    except (polis.MalformedExport, importer.ImportRefused) as e:
+        print(f"nothing imported: {e}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
     return 0
 
 

@@ -97,6 +97,15 @@ def locate(connection: Connection, slug: str, stage: str) -> Resources:
     )
 
 
+def operator(connection: Connection) -> str:
+    """Who runs an operation, for its audit trail: the AWS identity, or the local user."""
+    if connection.embedded:
+        import getpass
+
+        return f"{getpass.getuser()} (embedded stack)"
+    return str(connection.client("sts").get_caller_identity()["Arn"])
+
+
 def outputs_of(connection: Connection, stack: str) -> dict[str, str]:
     (described,) = connection.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
     return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
