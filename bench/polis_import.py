@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -76,10 +77,11 @@ def rows(quick: bool = False) -> list[Row]:
     conversation = polis.read(folder)
     settings = polis_dev.write_consultation(conversation)
     os.environ.setdefault(contract.CONSULTATION_FILE_ENV, str(settings))  # the vote items' expiry
+    scratch = tempfile.TemporaryDirectory(prefix="agora-polis-bench-")  # a first import, every run
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "agora.cli", "dev", "--port", str(free_port()), "--snapshot-every", "3600",
-         "--import-polis", str(folder), "--consultation", str(settings)],
+         "--import-polis", str(folder), "--consultation", str(settings), "--data-dir", scratch.name],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
@@ -95,7 +97,7 @@ def rows(quick: bool = False) -> list[Row]:
         printed = "".join(lines)
         rate = float(re.search(r"([\d.]+) votes/s", printed).group(1))
         url = re.search(r"ready: (\S+)", printed).group(1)
-        endpoint = re.search(r"AWS endpoint \(moto\): (\S+)", printed).group(1)
+        endpoint = re.search(r"AWS endpoint: (\S+)", printed).group(1)
         reported = set(re.findall(r"not imported: .*?: comment (\d+) ", printed))
         expected, published = polis_counts(folder, conversation, reported), published_counts(url)
         off = sum(abs(expected.get(p, {}).get(k, 0) - published.get(p, {}).get(k, 0))
@@ -104,6 +106,7 @@ def rows(quick: bool = False) -> list[Row]:
         baseline = one_put_per_vote(endpoint, table, 100 if quick else BASELINE_VOTES)
     finally:
         stop(process)
+        scratch.cleanup()
     note = (f"{folder.name}: {len(conversation.votes)} last votes of {conversation.votes_in_file} in the file;"
             f" {len(reported)} comments reported as breaking the text rules")
     return [

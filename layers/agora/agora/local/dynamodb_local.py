@@ -67,7 +67,8 @@ PR_SET_PDEATHSIG = 1
 
 class DynamoDBLocal:
     def __init__(self, db_path: Path, log_path: Path, startup_timeout: float = 60.0) -> None:
-        self.db_path, self.log_path, self.startup_timeout = db_path, log_path, startup_timeout
+        # Absolute: the JVM runs in the jar's folder, where a relative data directory would not be.
+        self.db_path, self.log_path, self.startup_timeout = db_path.resolve(), log_path.resolve(), startup_timeout
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
 
