@@ -46,9 +46,9 @@ class Scoring(Construct):
                 retry_attempts=5,
                 max_record_age=Duration.days(1),
                 on_failure=sources.SqsDlq(self.dead_letters),
-                # Tumbling-window events are the only stream events that carry shardId, which
-                # the checkpoint is keyed by; the window state itself stays empty.
-                tumbling_window=Duration.seconds(1),
+                # Tumbling-window events carry the shardId the checkpoint is keyed by, and a state
+                # that holds the window's coalesced changes until it closes.
+                tumbling_window=Duration.seconds(contract.SCORE_WINDOW_SECONDS),
             )
         )
 

@@ -30,6 +30,7 @@ TALLY_CONSULTATION = "CONSULTATION"
 TALLY_TOTAL_SK = "TOTAL"
 TALLY_SEGMENT_SK = "SEGMENT#"
 CHECKPOINT = "CHECKPOINT#"
+STAGED = "STAGED#"  # tally changes written ahead of applying them, per shard (agora.services.scoring)
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,13 @@ STREAM_FILTERS = (
     {"dynamodb": {"Keys": {"sk": {"S": [PROFILE_SK]}}}},
 )
 
-# score's batches: large enough that a TV spot's votes on a few proposals coalesce into one
-# tally update per proposal and segment (bench/score.py), small enough to stay well inside
-# Lambda's timeout at 100 tally items per transaction.
+# score's batches and tumbling window: each shard's changes coalesce over the window into one
+# tally update per proposal and segment, committed when it closes (bench/capacity.py: 0.5 write
+# units per vote needs about 40,000 votes per shard-window at a TV spot's peak). The results only
+# need tallies as fresh as a snapshot (every 300 s by default); Lambda allows windows up to 900 s.
 SCORE_BATCH_SIZE = 1000
 SCORE_BATCHING_WINDOW_SECONDS = 1
+SCORE_WINDOW_SECONDS = 120
 
 # --- bucket layout --------------------------------------------------------------------
 
