@@ -178,6 +178,27 @@ HTTP_FUNCTIONS = tuple(dict.fromkeys(r.function for r in ROUTES))
 STAGES = ("dev", "prod")
 
 
+@dataclass(frozen=True)
+class StageCapacity:
+    """What a stage is built to take without a campaign switch: a TV spot of `citizens` arriving
+    within 10 minutes with no throttled request (bench/capacity.py sizes these, docs/capacity.md)."""
+
+    citizens: int
+    api_rate: int  # the API stage's throttle at least (requests/s); a consultation may set more
+    api_burst: int
+    lambda_concurrency: int  # what the account must allow, every function of the stack at its peak
+    warm_write_units: dict[str, int] = field(default_factory=dict)  # by table logical id, at creation
+
+
+STAGE_CAPACITY = {
+    "dev": StageCapacity(citizens=0, api_rate=0, api_burst=0, lambda_concurrency=0),
+    "prod": StageCapacity(
+        citizens=250_000, api_rate=23_000, api_burst=5_000, lambda_concurrency=1_000,
+        warm_write_units={"Content": 21_000, "Tallies": 6_000},
+    ),  # fmt: skip
+}
+
+
 def stack_name(slug: str, stage: str) -> str:
     """One CloudFormation stack per consultation and stage; also its metrics namespace."""
     return f"agora-{slug}-{stage}"

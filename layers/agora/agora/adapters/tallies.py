@@ -4,6 +4,7 @@ changes a shard staged ahead of applying them (a commit too large for one transa
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,14 +22,26 @@ class CheckpointMoved(Exception):
     """Another invocation committed this shard past the checkpoint we read: our chunk is a replay."""
 
 
+# A proposal's segment and signal items spread over this many partition keys besides its total's:
+# every shard's window commit writes a proposal served to everyone, and its hundreds of items
+# (segments, sampled source networks) under one key would take most of a partition's 1,000 WCU/s
+# when the windows of all shards close together (docs/capacity.md).
+SPREAD_KEYS = 16
+
+
 def tally_key(ref: TallyRef) -> dict[str, Any]:
-    pk = c.TALLY_CONSULTATION if ref.proposal_id is None else c.TALLY_PROPOSAL + ref.proposal_id
     sk = c.TALLY_TOTAL_SK if ref.dimension is None else f"{c.TALLY_SEGMENT_SK}{ref.dimension}#{ref.value}"
+    if ref.proposal_id is None:
+        pk = c.TALLY_CONSULTATION
+    elif ref.dimension is None:
+        pk = c.TALLY_PROPOSAL + ref.proposal_id
+    else:
+        pk = f"{c.TALLY_PROPOSAL}{ref.proposal_id}#{zlib.crc32(sk.encode()) % SPREAD_KEYS}"
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
 def tally_ref(pk: str, sk: str) -> TallyRef:
-    proposal_id = None if pk == c.TALLY_CONSULTATION else pk.removeprefix(c.TALLY_PROPOSAL)
+    proposal_id = None if pk == c.TALLY_CONSULTATION else pk.removeprefix(c.TALLY_PROPOSAL).partition("#")[0]
     if sk == c.TALLY_TOTAL_SK:
         return TallyRef(proposal_id)
     dimension, _, value = sk.removeprefix(c.TALLY_SEGMENT_SK).partition("#")

@@ -111,9 +111,13 @@ Tallies = dict[TallyRef, dict[str, int]]
 
 
 def merge(tallies: Tallies, deltas: Iterable[Delta]) -> Tallies:
-    """Coalesced tallies plus more deltas, coalesced."""
-    held = ({(ref, name): n} for ref, counters in tallies.items() for name, n in counters.items())
-    return coalesce([*held, *deltas])
+    """Coalesced tallies plus more deltas, coalesced (a new mapping; `tallies` is left as it was)."""
+    out = {ref: dict(counters) for ref, counters in tallies.items()}
+    for d in deltas:
+        for (ref, name), n in d.items():
+            counters = out.setdefault(ref, {})
+            counters[name] = counters.get(name, 0) + n
+    return {ref: kept for ref, counters in out.items() if (kept := {k: n for k, n in counters.items() if n})}
 
 
 def in_order(tallies: Tallies) -> list[tuple[TallyRef, dict[str, int]]]:
@@ -123,8 +127,8 @@ def in_order(tallies: Tallies) -> list[tuple[TallyRef, dict[str, int]]]:
 
 def pack(tallies: Tallies) -> bytes:
     """Coalesced tallies as compact bytes: a window's state, a staged part of a commit."""
-    rows = [[ref.proposal_id, ref.dimension, ref.value, counters] for ref, counters in in_order(tallies)]
-    return zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
+    rows = [[ref.proposal_id, ref.dimension, ref.value, counters] for ref, counters in tallies.items()]
+    return zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 1)
 
 
 def unpack(data: bytes) -> Tallies:
