@@ -84,3 +84,14 @@ def test_no_cdk_cli_installed_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(cdk, "NODE_BIN", tmp_path / "node_modules" / ".bin")
     assert cli.main(["synth", "demo"]) == 2
     assert "npm ci" in capsys.readouterr().err
+
+
+def test_a_prod_deploy_ends_with_the_quota_increases_its_design_crowd_needs(ran: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    from agora.ops import quotas
+
+    assert cli.main(["deploy", "demo", "--stage", "prod"]) == 0
+    out = capsys.readouterr().out
+    assert "250,000 citizens" in out and "Amazon API Gateway: Throttle rate 10,000 -> at least 23,000" in out
+    assert [line.strip() for line in out.splitlines()[1:]] == [q.line() for q in quotas.needed("prod")]
+    assert cli.main(["deploy", "demo"]) == 0
+    assert "default quotas suffice" in capsys.readouterr().out
