@@ -230,9 +230,9 @@ def embedded_check(model: Model, quick: bool) -> list[Row]:
     stack.start()
     try:
         api = Api(stack.url)
-        author, moderator = api.register(), Moderator(api, "capacity")
+        authors, moderator = [api.register() for _ in range(3)], Moderator(api, "capacity")  # 10 proposals an hour each
         for i in range(15):
-            moderator.accept(author.propose(f"Il faut protéger le littoral, idée n°{i}")["id"])
+            moderator.accept(authors[i % 3].propose(f"Il faut protéger le littoral, idée n°{i}")["id"])
         probe = api.register()
         deadline = time.monotonic() + 120
         while len(probe.sequence(20)) < 15 and time.monotonic() < deadline:
