@@ -35,8 +35,8 @@ class Scoring(Construct):
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 # Only vote items and profiles change a tally; the rest never wakes score up.
                 filters=[lambda_.FilterCriteria.filter(pattern) for pattern in contract.STREAM_FILTERS],
-                # During a spike, full batches coalesce many votes into one update per proposal.
-                batch_size=contract.SCORE_BATCH_SIZE,
+                # Fewer, fuller invocations: each one unpacks and repacks the window's state.
+                batch_size=contract.SCORE_MAPPING_BATCH_SIZE,
                 max_batching_window=Duration.seconds(contract.SCORE_BATCHING_WINDOW_SECONDS),
                 # One invocation per shard at a time: the per-shard checkpoint relies on order.
                 parallelization_factor=1,

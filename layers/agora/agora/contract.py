@@ -87,8 +87,12 @@ STREAM_FILTERS = (
 # tally update per proposal and segment, committed when it closes (bench/capacity.py: 0.5 write
 # units per vote needs about 40,000 votes per shard-window at a TV spot's peak). The results only
 # need tallies as fresh as a snapshot (every 300 s by default); Lambda allows windows up to 900 s.
-SCORE_BATCH_SIZE = 1000
-SCORE_BATCHING_WINDOW_SECONDS = 1
+SCORE_BATCH_SIZE = 1000  # records per stream read (GetRecords returns at most 1,000)
+# Lambda's mapping gathers up to SCORE_MAPPING_BATCH_SIZE records (under its 6 MB payload: a record
+# with both images is under 1 KB) for up to SCORE_BATCHING_WINDOW_SECONDS: each invocation unpacks
+# and repacks the window's state, so fewer, fuller invocations keep a shard ahead at the peak.
+SCORE_MAPPING_BATCH_SIZE = 4000
+SCORE_BATCHING_WINDOW_SECONDS = 5
 SCORE_WINDOW_SECONDS = 120
 
 # --- bucket layout --------------------------------------------------------------------
