@@ -17,7 +17,18 @@ import numpy as np
 
 from agora.domain import report
 from agora.domain.anonymity import withheld
-from agora.domain.groups import GROUP_COUNTS, MAX_PARTICIPANTS, MAX_PROPOSALS, MIN_VOTES, WINS_TO_SWITCH, group_consensus, representative
+from agora.domain.groups import (
+    GROUP_COUNTS,
+    MAX_PARTICIPANTS,
+    MAX_PROPOSALS,
+    MIN_VOTES,
+    SILHOUETTE_MARGIN,
+    SMALLEST_GROUP,
+    SMALLEST_SHARE,
+    WINS_TO_SWITCH,
+    group_consensus,
+    representative,
+)
 from agora.domain.results import Results
 from agora.domain.segments import SEGMENT_SCORES
 from agora.domain.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
@@ -374,6 +385,8 @@ def groups(r: Results) -> dict[str, object]:
         "max_proposals": MAX_PROPOSALS,
         "group_counts": list(GROUP_COUNTS),
         "wins_to_switch": WINS_TO_SWITCH,
+        "silhouette_margin": SILHOUETTE_MARGIN,
+        "smallest_group": {"participants": SMALLEST_GROUP, "share": SMALLEST_SHARE},
     }
     out: dict[str, object] = {"generated_at": r.generated_at, "k_anonymity": r.k, "method": method, "groups": [], "consensus": []}
     if r.sampled is None:
