@@ -42,7 +42,7 @@ def test_the_verdict_names_the_first_limit_and_the_quotas_deploy_prints():
     limits = {"a": (10.0, 100.0), "b": (10.0, 50.0), "c": (0.0, 1.0)}
     assert capacity.first_to_bind(limits, 1_000) == [("b", 5_000.0), ("a", 10_000.0)]  # no demand binds never
     prod = contract.STAGE_CAPACITY["prod"]
-    assert {q.name for q in quotas.needed("prod")} == {quotas.API_THROTTLE_RATE.name}
+    assert {q.name for q in quotas.needed("prod")} == {quotas.API_THROTTLE_RATE.name, quotas.LAMBDA_CONCURRENCY.name}
     assert all(q.needed > q.default for q in quotas.needed("prod"))
     assert quotas.needed("dev") == [] and "suffice" in quotas.report("dev")[0]
     assert f"{prod.api_rate:,}" in "\n".join(quotas.report("prod"))

@@ -197,7 +197,7 @@ class StageCapacity:
 STAGE_CAPACITY = {
     "dev": StageCapacity(citizens=0, api_rate=0, api_burst=0, lambda_concurrency=0),
     "prod": StageCapacity(
-        citizens=250_000, api_rate=23_000, api_burst=5_000, lambda_concurrency=1_000,
+        citizens=250_000, api_rate=23_000, api_burst=5_000, lambda_concurrency=2_000,
         warm_write_units={"Content": 21_000, "Tallies": 6_000},
     ),  # fmt: skip
 }
