@@ -105,6 +105,11 @@ class ScoringService:
             )  # fmt: skip
             if not final:
                 packed = pack(pending.tallies)
+                # A state must follow the checkpoint it was built on: read it again, so a delivery
+                # that committed meanwhile is seen now rather than by the next invocation.
+                if (current := self.tallies.checkpoint(shard_id)) != checkpoint:
+                    checkpoint = current
+                    continue
                 if len(packed) * 4 / 3 < MAX_STATE_BYTES:
                     outcome.held, outcome.window = len(fresh), Window(pending.base, pending.last, pending.records, pending.tallies, packed)
                     return outcome
