@@ -1,7 +1,9 @@
 """score: exact tallies from the content table's stream (vote items and participant profiles).
 
-Invoked per shard with ReportBatchItemFailures and a tumbling window, whose events carry
-the shardId the checkpoint is kept under; the (empty) window state is handed back as required.
+Invoked per shard with ReportBatchItemFailures and a tumbling window, whose events carry the
+shardId the checkpoint is kept under. The window's state holds the changes counted so far, which
+commit when the window closes (an event without window flags, as the embedded poller may send,
+commits at once).
 """
 
 from typing import Any
@@ -10,6 +12,12 @@ from agora.adapters import stream
 from agora.http import count, logger, metrics
 from agora.tracing import tracer
 from agora.services import wiring
+from agora.services.scoring import Window
+
+
+class NotCommitted(Exception):
+    """The window's changes could not be committed and no record of this batch can say so: failing the
+    invocation makes Lambda retry it with the same state."""
 
 
 class UnreadableRecord(Exception):
@@ -27,15 +35,21 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if unreadable is not None and unreadable == int(records[0]["dynamodb"]["SequenceNumber"]):
         logger.error("unreadable stream record", extra={"shard": event["shardId"], "sequence": unreadable, "error": reason})
         raise UnreadableRecord(f"record {unreadable}: {reason}")
-    outcome = wiring.scoring().apply(event["shardId"], changes)
+    # An unreadable record ends the batch: what precedes it commits now, whatever the window.
+    final = event.get("isFinalInvokeForWindow", True) or unreadable is not None
+    outcome = wiring.scoring().apply(event["shardId"], changes, Window.from_state(event.get("state")), final)
     if outcome.failed_from is not None:
         failed_from, errors = outcome.failed_from, outcome.errors
     else:
         failed_from, errors = unreadable, [reason] if reason else []
     for error in errors:
         logger.error("stream records not counted", extra={"shard": event["shardId"], "from": failed_from, "error": error})
+    if outcome.errors and failed_from is None:
+        raise NotCommitted("; ".join(outcome.errors))
     count("ChangesCounted", outcome.committed)
+    count("ChangesHeld", outcome.held)
     count("RedeliveriesSkipped", outcome.skipped)
     count("TallyTransactions", outcome.transactions)
     failures = [] if failed_from is None else [{"itemIdentifier": str(failed_from)}]
-    return {"batchItemFailures": failures, "state": {}}
+    state = outcome.window.state() if outcome.window is not None else {}
+    return {"batchItemFailures": failures, "state": state}

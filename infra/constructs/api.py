@@ -84,7 +84,12 @@ class Api(Construct):
         web_origin: str,
     ) -> None:
         super().__init__(scope, id)
-        throttle = consultation.throttle
+        # The stage's design crowd sets a floor under the consultation's throttle (contract.STAGE_CAPACITY).
+        floor = contract.STAGE_CAPACITY[stage.name]
+        throttle = consultation.throttle.model_copy(update={
+            "rate_limit": max(consultation.throttle.rate_limit, floor.api_rate),
+            "burst_limit": max(consultation.throttle.burst_limit, floor.api_burst),
+        })  # fmt: skip
 
         # Moderators are invited by an administrator (`agora moderators add`), never self-registered.
         self.user_pool = cognito.UserPool(

@@ -65,6 +65,10 @@ class Data(Construct):
             "rotating it signs every participant out and voids the proofs they were served: by hand, between consultations",
         )
 
+    def _warm(self, spec: contract.Table) -> int:
+        default = contract.STAGE_CAPACITY[self.stage.name].warm_write_units.get(spec.logical_id, 0)
+        return max(self.warm_write_units, default) if spec.durable else 0
+
     def _table(self, spec: contract.Table) -> dynamodb.Table:
         # Only durable tables of a stage that keeps data are worth restoring or keeping.
         kept = spec.durable and self.stage.keeps_data
@@ -85,10 +89,9 @@ class Data(Construct):
             time_to_live_attribute=spec.ttl_attribute,
             removal_policy=RemovalPolicy.RETAIN if kept else RemovalPolicy.DESTROY,
             # A new on-demand table serves 4,000 writes/s at once; a TV spot's votes and their
-            # tallies need more from the first second (docs/capacity.md): warm them beforehand.
-            warm_throughput=dynamodb.WarmThroughput(write_units_per_second=self.warm_write_units)
-            if self.warm_write_units and spec.durable
-            else None,
+            # tallies need more from the first second (docs/capacity.md): prod is warmed for its
+            # design crowd (contract.STAGE_CAPACITY), a campaign may ask more.
+            warm_throughput=dynamodb.WarmThroughput(write_units_per_second=warm) if (warm := self._warm(spec)) else None,
         )
         if not kept:
             nag.accept(table, "DDB3", "disposable: a dev stage, or idempotency records that expire within a day")

@@ -31,7 +31,7 @@ SIZING: dict[F, tuple[int, int]] = {
     F.VOTE: (512, 10),
     F.NEXT_PROPOSAL: (1024, 10),  # numpy selection over the whole pool, on every call
     F.MODERATE: (512, 10),
-    F.SCORE: (512, 60),  # a batch of 100 records, a few transactions
+    F.SCORE: (1024, 120),  # a window's commit: ~150 transactions at a TV spot's peak (docs/capacity.md)
     F.SNAPSHOT: (1024, 300),  # reads every tally and writes every export file
 }
 # Reading, creating and editing single items: what every writer of the content table does.

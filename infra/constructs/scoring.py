@@ -39,8 +39,8 @@ class Scoring(Construct):
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 # Only vote items and profiles change a tally; the rest never wakes score up.
                 filters=[lambda_.FilterCriteria.filter(pattern) for pattern in contract.STREAM_FILTERS],
-                # During a spike, full batches coalesce many votes into one update per proposal.
-                batch_size=contract.SCORE_BATCH_SIZE,
+                # Fewer, fuller invocations: each one unpacks and repacks the window's state.
+                batch_size=contract.SCORE_MAPPING_BATCH_SIZE,
                 max_batching_window=Duration.seconds(contract.SCORE_BATCHING_WINDOW_SECONDS),
                 # One invocation per shard at a time: the per-shard checkpoint relies on order.
                 parallelization_factor=1,
@@ -50,9 +50,9 @@ class Scoring(Construct):
                 retry_attempts=5,
                 max_record_age=Duration.days(1),
                 on_failure=sources.SqsDlq(self.dead_letters),
-                # Tumbling-window events are the only stream events that carry shardId, which
-                # the checkpoint is keyed by; the window state itself stays empty.
-                tumbling_window=Duration.seconds(1),
+                # Tumbling-window events carry the shardId the checkpoint is keyed by, and a state
+                # that holds the window's coalesced changes until it closes.
+                tumbling_window=Duration.seconds(contract.SCORE_WINDOW_SECONDS),
             )
         )
 

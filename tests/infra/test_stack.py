@@ -315,7 +315,7 @@ def test_score_reads_the_filtered_stream_exactly_once_per_shard(template: Templa
     assert props["EventSourceArn"] == {"Fn::GetAtt": [table_id(demo_stack, contract.CONTENT), "StreamArn"]}
     assert [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]] == list(contract.STREAM_FILTERS)
     assert props["StartingPosition"] == "TRIM_HORIZON"
-    assert props["BatchSize"] == contract.SCORE_BATCH_SIZE
+    assert props["BatchSize"] == contract.SCORE_MAPPING_BATCH_SIZE
     assert props["MaximumBatchingWindowInSeconds"] == contract.SCORE_BATCHING_WINDOW_SECONDS
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert props["BisectBatchOnFunctionError"] is True

@@ -95,10 +95,25 @@ def test_a_campaign_warms_next_proposal_through_its_alias(template: Template, pr
 
 
 def test_a_campaign_warms_the_durable_tables(template: Template, prod_template: Template, prod_stack: Any) -> None:
+    """At least as warm as prod's design crowd needs (contract.STAGE_CAPACITY), more if the campaign asks."""
     tables = prod_template.find_resources("AWS::DynamoDB::Table")
+    design = contract.STAGE_CAPACITY["prod"].warm_write_units
     for spec in contract.TABLES:
         warm = tables[table_id(prod_stack, spec)]["Properties"].get("WarmThroughput")
-        assert warm == ({"WriteUnitsPerSecond": int(CAMPAIGN["warm_write_units"])} if spec.durable else None), spec
+        wanted = max(int(CAMPAIGN["warm_write_units"]), design.get(spec.logical_id, 0))
+        assert warm == ({"WriteUnitsPerSecond": wanted} if spec.durable else None), spec
+    assert any(design[spec.logical_id] > int(CAMPAIGN["warm_write_units"]) for spec in contract.TABLES if spec.logical_id in design)
+
+
+def test_prod_throttles_the_api_for_its_design_crowd(template: Template, prod_template: Template) -> None:
+    def stage_throttle(t: Template) -> dict[str, Any]:
+        (stage,) = t.find_resources("AWS::ApiGateway::Stage").values()
+        return next(s for s in stage["Properties"]["MethodSettings"] if s["ResourcePath"] == "/*")
+
+    floor = contract.STAGE_CAPACITY["prod"]
+    assert stage_throttle(prod_template)["ThrottlingRateLimit"] == floor.api_rate
+    assert stage_throttle(prod_template)["ThrottlingBurstLimit"] == floor.api_burst
+    assert stage_throttle(template)["ThrottlingRateLimit"] < floor.api_rate  # dev keeps the consultation's own
     assert not any("WarmThroughput" in t["Properties"] for t in template.find_resources("AWS::DynamoDB::Table").values())
 
 

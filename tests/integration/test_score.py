@@ -66,27 +66,41 @@ def test_counters_equal_a_recount_after_redeliveries_and_bisection(api, stack_en
     assert tallies_equal_recount()
 
 
-def test_a_crash_mid_batch_is_retried_from_the_reported_record(api, stack_env, monkeypatch):
+def test_a_crash_between_staged_parts_is_finished_by_the_retry_and_counts_once(api, stack_env, monkeypatch):
     make_history(random.Random(9))
     shard, records = stream_records(stack_env)
     tallies = wiring.scoring().tallies
-    real_commit, calls = tallies.commit, []
+    real_apply, calls = tallies.apply_part, []
 
     def flaky(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise TimeoutError("connection lost")
-        return real_commit(*args, **kwargs)
+        return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(tallies, "commit", flaky)
-    # Small chunks so the batch spans several transactions.
-    monkeypatch.setattr(wiring.scoring(), "chunk_limit", 3)
+    monkeypatch.setattr(tallies, "apply_part", flaky)
+    # Small parts so the batch is staged and applied over several transactions.
+    monkeypatch.setattr(wiring.scoring(), "part_limit", 3)
     response = invoke(api, shard, records)
-    [failure] = response["batchItemFailures"]
-    retry_from = next(i for i, r in enumerate(records) if r["dynamodb"]["SequenceNumber"] == failure["itemIdentifier"])
-    assert 0 < retry_from < len(records)
-    assert invoke(api, shard, records[retry_from:])["batchItemFailures"] == []
+    # The records are counted (the checkpoint moved past them); the last one comes again to finish.
+    assert response["batchItemFailures"] == [{"itemIdentifier": records[-1]["dynamodb"]["SequenceNumber"]}]
+    assert tallies.staged(shard) is not None and not tallies_equal_recount()
+    assert invoke(api, shard, records[-1:])["batchItemFailures"] == []
+    assert tallies.staged(shard) is None
     assert invoke(api, shard, records)["batchItemFailures"] == []  # a full replay counts nothing twice
+    assert tallies_equal_recount()
+    assert not [i for i in boto3.client("dynamodb").scan(TableName=stack_env[contract.TALLIES.env_var])["Items"]
+                if i["pk"]["S"].startswith(contract.STAGED)]  # applied parts are deleted
+
+
+def test_a_window_carries_its_changes_in_the_state_until_it_closes(api, stack_env):
+    make_history(random.Random(6))
+    shard, records = stream_records(stack_env)
+    half = len(records) // 2
+    first = api.functions.invoke("score", {"Records": records[:half], "shardId": shard, "state": {}, "isFinalInvokeForWindow": False})
+    assert first["state"] and wiring.scoring().tallies.checkpoint(shard) == 0
+    last = api.functions.invoke("score", {"Records": records[half:], "shardId": shard, "state": first["state"], "isFinalInvokeForWindow": True})
+    assert last == {"batchItemFailures": [], "state": {}}
     assert tallies_equal_recount()
 
 

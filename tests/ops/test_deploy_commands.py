@@ -89,6 +89,17 @@ def test_no_cdk_cli_installed_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch
     assert "npm ci" in capsys.readouterr().err
 
 
+def test_a_prod_deploy_ends_with_the_quota_increases_its_design_crowd_needs(ran: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    from agora.ops import quotas
+
+    assert cli.main(["deploy", "demo", "--stage", "prod"]) == 0
+    out = capsys.readouterr().out
+    assert "250,000 citizens" in out and "Amazon API Gateway: Throttle rate 10,000 -> at least 23,000" in out
+    assert [line.strip() for line in out.splitlines()[1:]] == [q.line() for q in quotas.needed("prod")]
+    assert cli.main(["deploy", "demo"]) == 0
+    assert "default quotas suffice" in capsys.readouterr().out
+
+
 def test_region_and_profile_reach_the_cdk_cli(ran: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.write_text("[profile ops]\nregion = eu-central-1\n")

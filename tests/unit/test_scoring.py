@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agora.adapters.tallies import CheckpointMoved
+from agora.adapters.tallies import CheckpointMoved, Staged
 from agora.domain.participants import Participant
 from agora.domain.tallies import Change, TallyRef, recount
 from agora.domain.votes import QUALIFICATIONS, Trust, Vote, VoteKey
-from agora.services.scoring import MAX_TALLIES_PER_CHUNK, ScoringService, chunks
+from agora.services.scoring import MAX_STATE_BYTES, MAX_TALLIES_PER_PART, ScoringService, Window, parts
 
 SHARD = "shard-1"
 
 
 class MemoryTallies:
-    """All-or-nothing commits conditioned on the checkpoint, like TransactWriteItems; can crash on demand,
-    before the transaction takes effect (`crash_on`) or after it did (`crash_after`: the answer was lost)."""
+    """All-or-nothing commits conditioned on the checkpoint, like TransactWriteItems, and staged parts;
+    can crash on demand, before a write takes effect (`crash_on`) or after it did (`crash_after`: the
+    answer was lost). Every conditional write (commit, staging, a part) counts as one transaction."""
 
     def __init__(self) -> None:
         self.counters: dict[TallyRef, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -29,6 +31,8 @@ class MemoryTallies:
         self.crash_after: set[int] = set()  # transaction numbers that take effect, then fail
         self.history: list[int] = [0]  # every checkpoint committed so far
         self.stale_read: int | None = None  # the next checkpoint read returns this older value
+        self.staging: dict[str, Staged] = {}
+        self.stored_parts: dict[tuple[str, str, int], dict] = {}
 
     def checkpoint(self, shard_id: str) -> int:
         if self.stale_read is not None:  # a concurrent delivery read the checkpoint before another committed
@@ -36,20 +40,60 @@ class MemoryTallies:
             return stale
         return self.checkpoints.get(shard_id, 0)
 
-    def commit(self, shard_id, changes, expected, checkpoint):
-        assert len(changes) <= MAX_TALLIES_PER_CHUNK
+    def _transaction(self, condition, effect):
         self.transactions += 1
         if self.transactions in self.crash_on:
             raise TimeoutError("simulated crash")
-        if self.checkpoints.get(shard_id, 0) != expected:
-            raise CheckpointMoved(shard_id)
+        if not condition:
+            raise CheckpointMoved("condition failed")
+        effect()
+        if self.transactions in self.crash_after:
+            raise ConnectionResetError("committed, but the answer was lost")
+
+    def _add(self, changes):
         for ref, counters in changes.items():
             for name, n in counters.items():
                 self.counters[ref][name] += n
+
+    def _move(self, shard_id, checkpoint):
         self.checkpoints[shard_id] = checkpoint
         self.history.append(checkpoint)
-        if self.transactions in self.crash_after:
-            raise ConnectionResetError("committed, but the answer was lost")
+
+    def commit(self, shard_id, changes, expected, checkpoint):
+        assert len(changes) <= MAX_TALLIES_PER_PART
+        ok = self.checkpoints.get(shard_id, 0) == expected and shard_id not in self.staging
+        self._transaction(ok, lambda: (self._add(changes), self._move(shard_id, checkpoint)))
+
+    def staged(self, shard_id):
+        return self.staging.get(shard_id)
+
+    def stage(self, shard_id, cut, expected, checkpoint):
+        staged = Staged(f"{expected}-{checkpoint}", len(cut), 0)
+        for i, part in enumerate(cut):
+            assert len(part) <= MAX_TALLIES_PER_PART
+            self.stored_parts[shard_id, staged.key, i] = part
+        ok = self.checkpoints.get(shard_id, 0) == expected and shard_id not in self.staging
+        self._transaction(ok, lambda: (self._move(shard_id, checkpoint), self.staging.__setitem__(shard_id, staged)))
+        return staged
+
+    def part(self, shard_id, staged, index):
+        return self.stored_parts[shard_id, staged.key, index]
+
+    def apply_part(self, shard_id, staged, changes):
+        ok = self.staging.get(shard_id) == staged
+
+        def effect():
+            self._add(changes)
+            if staged.applied + 1 == staged.parts:
+                del self.staging[shard_id]
+            else:
+                self.staging[shard_id] = Staged(staged.key, staged.parts, staged.applied + 1)
+
+        self._transaction(ok, effect)
+
+    def forget(self, shard_id, staged):
+        for i in range(staged.parts):
+            self.stored_parts.pop((shard_id, staged.key, i), None)
 
     def read_all(self):
         return {ref: {k: n for k, n in c.items() if n} for ref, c in self.counters.items() if any(c.values())}
@@ -122,35 +166,37 @@ DELIVERIES = ["whole", "whole", "bisect", "crash_before", "crash_after", "invoca
 @given(OPERATIONS, st.data())
 def test_tallies_equal_a_recount_under_any_redelivery_and_crash(operations, data):
     """Votes, key changes, withdrawals, qualifications and their removals, profiles and retried
-    requests, delivered in arbitrary batches that are redelivered, bisected, crashed before or after a
-    commit, whose answer is lost, or that race a stale concurrent delivery: the tallies (main,
-    segments, signals) equal a recount."""
+    requests, delivered in arbitrary batches, within tumbling windows or not, that are redelivered,
+    bisected, crashed before or after a commit, a staging or a staged part, whose answer is lost, or
+    that race a stale concurrent delivery: the tallies (main, segments, signals) equal a recount."""
     changes, final = history(operations)
     store = MemoryTallies()
-    scoring = ScoringService(store, chunk_limit=data.draw(st.sampled_from([2, 5, MAX_TALLIES_PER_CHUNK])))
-    position = 0
+    scoring = ScoringService(store, part_limit=data.draw(st.sampled_from([2, 5, MAX_TALLIES_PER_PART])))
+    position, window = 0, None
     for _ in range(10 * len(changes) + 10):  # Lambda retries until the shard moves on
-        if position >= len(changes):
+        if position >= len(changes) and window is None:
             break
         # Lambda hands over a batch from the current position; sometimes it starts earlier (a redelivery).
         start = max(0, position - data.draw(st.integers(0, 5)))
         batch = changes[start : start + data.draw(st.integers(1, 15))]
+        closes = position >= len(changes) or data.draw(st.booleans())  # the window's last invocation
         how = data.draw(st.sampled_from(DELIVERIES))
         if how == "bisect":  # the first half on its own, then the whole batch again
-            scoring.apply(SHARD, batch[: len(batch) // 2 or 1])
+            scoring.apply(SHARD, batch[: len(batch) // 2 or 1], window, closes)
         elif how in ("crash_before", "crash_after"):
             target = store.crash_on if how == "crash_before" else store.crash_after
             target.add(store.transactions + 1 + data.draw(st.integers(0, 2)))
         elif how == "stale":
             store.stale_read = data.draw(st.sampled_from(store.history))
-        outcome = scoring.apply(SHARD, batch)
+        outcome = scoring.apply(SHARD, batch, window, closes)
         if how == "invocation_lost":  # the function timed out after its work: the whole batch comes again
             continue
-        if outcome.failed_from is None:
-            position = max(position, start + len(batch))
-        else:  # retried from the first failed record, as with ReportBatchItemFailures
+        if outcome.failed_from is None and not outcome.errors:
+            position, window = max(position, start + len(batch)), outcome.window
+        elif outcome.failed_from is not None:  # retried from the first failed record, as with ReportBatchItemFailures
             position = max(position, next(i for i, c in enumerate(changes) if c.sequence == outcome.failed_from))
-    assert position >= len(changes), "the shard stopped moving"
+            window = outcome.window
+    assert position >= len(changes) and window is None, "the shard stopped moving"
     # and a full redelivery of everything changes nothing
     store.crash_on.clear()
     store.crash_after.clear()
@@ -159,29 +205,65 @@ def test_tallies_equal_a_recount_under_any_redelivery_and_crash(operations, data
     assert store.read_all() == recount(final)
 
 
-def test_a_hot_proposal_costs_one_write_per_chunk_not_per_vote():
+def test_a_hot_proposal_costs_one_write_per_window_not_per_vote():
     votes = [Change(i + 1, None, Vote(f"u{i}", "hot", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(500)]
-    store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes)
-    assert outcome.committed == 500 and outcome.transactions == 1
+    store, window = MemoryTallies(), None
+    scoring = ScoringService(store)
+    for start in range(0, 500, 100):  # five invocations of one window
+        outcome = scoring.apply(SHARD, votes[start : start + 100], window, final=start == 400)
+        window = outcome.window
+    assert window is None and outcome.committed == 500 and store.transactions == 1
     assert store.read_all() == {TallyRef("hot"): {"agree": 500}}
 
 
-def test_chunks_never_touch_more_tally_items_than_a_transaction_holds():
+def test_a_window_holds_its_changes_and_hands_them_back_as_lambda_state():
+    votes = [Change(i + 1, None, Vote(f"u{i}", f"p{i % 3}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(30)]
+    store = MemoryTallies()
+    outcome = ScoringService(store).apply(SHARD, votes, None, final=False)
+    assert outcome.held == 30 and store.transactions == 0
+    state = outcome.window.state()
+    assert Window.from_state(state) == Window(0, 30, 30, outcome.window.tallies, outcome.window.packed)
+    closing = ScoringService(store).apply(SHARD, [], Window.from_state(state), final=True)
+    assert closing.committed == 30 and store.read_all() == {TallyRef(f"p{i}"): {"agree": 10} for i in range(3)}
+
+
+def test_a_window_commits_before_its_state_outgrows_lambdas_limit():
+    rng = random.Random(1)  # random proposal ids compress as badly as real ones
+    votes = [Change(i + 1, None, Vote(f"u{i}", f"{rng.getrandbits(128):032x}", VoteKey.AGREE, Trust.SEQUENCE,
+                                      segments={"age": str(i % 5)})) for i in range(30_000)]  # fmt: skip
+    store = MemoryTallies()
+    outcome = ScoringService(store).apply(SHARD, votes, None, final=False)
+    assert outcome.window is None and outcome.committed == 30_000  # too big to hold: committed, staged in parts
+    assert store.checkpoint(SHARD) == 30_000 and len(store.read_all()) == 60_000
+    small = ScoringService(MemoryTallies()).apply(SHARD, votes[:1000], None, final=False)
+    assert small.window is not None and len(small.window.state()["tallies"]) < MAX_STATE_BYTES
+
+
+def test_parts_never_hold_more_tally_items_than_a_transaction_holds():
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE, segments={"age": "a"})) for i in range(300)]
-    cut = list(chunks(votes))
-    assert sum(len(c) for c in cut) == 300
-    for chunk in cut:
-        touched = {ref for change in chunk for ref, _ in change.delta}
-        assert len(touched) <= MAX_TALLIES_PER_CHUNK
+    store = MemoryTallies()
+    outcome = ScoringService(store).apply(SHARD, votes)
+    cut = parts(store.read_all())
+    assert sum(len(p) for p in cut) == 600 and max(len(p) for p in cut) <= MAX_TALLIES_PER_PART
+    assert outcome.transactions == 1 + len(cut) and not store.staging and not store.stored_parts
 
 
-def test_a_failed_chunk_is_reported_from_its_first_record_and_nothing_after_it_counts():
+def test_a_failed_staging_is_reported_from_the_first_record_and_counts_nothing():
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(150)]
     store = MemoryTallies()
-    store.crash_on = {2}
+    store.crash_on = {1}
     outcome = ScoringService(store).apply(SHARD, votes)
-    first_chunk = next(chunks(votes))
-    assert outcome.committed == len(first_chunk)
-    assert outcome.failed_from == votes[len(first_chunk)].sequence
-    assert store.checkpoint(SHARD) == first_chunk[-1].sequence
+    assert outcome.committed == 0 and outcome.failed_from == 1
+    assert store.checkpoint(SHARD) == 0 and store.read_all() == {}
+
+
+def test_parts_left_by_a_crash_are_applied_by_the_next_delivery_and_counted_once():
+    votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(150)]
+    store = MemoryTallies()
+    store.crash_on = {2}  # staged, then the first part fails
+    outcome = ScoringService(store).apply(SHARD, votes)
+    assert outcome.committed == 150 and outcome.failed_from == 150  # counted; the last record comes again
+    assert store.checkpoint(SHARD) == 150 and store.staging
+    again = ScoringService(store).apply(SHARD, votes[-1:])
+    assert again.failed_from is None and again.skipped == 1 and not store.staging
+    assert store.read_all() == recount(c.new for c in votes)

@@ -32,6 +32,7 @@ TALLY_CONSULTATION = "CONSULTATION"
 TALLY_TOTAL_SK = "TOTAL"
 TALLY_SEGMENT_SK = "SEGMENT#"
 CHECKPOINT = "CHECKPOINT#"
+STAGED = "STAGED#"  # tally changes written ahead of applying them, per shard (agora.services.scoring)
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,17 @@ STREAM_FILTERS = (
     {"dynamodb": {"Keys": {"sk": {"S": [PROFILE_SK]}}}},
 )
 
-# score's batches: large enough that a TV spot's votes on a few proposals coalesce into one
-# tally update per proposal and segment (bench/score.py), small enough to stay well inside
-# Lambda's timeout at 100 tally items per transaction.
-SCORE_BATCH_SIZE = 1000
-SCORE_BATCHING_WINDOW_SECONDS = 1
+# score's batches and tumbling window: each shard's changes coalesce over the window into one
+# tally update per proposal and segment, committed when it closes (bench/capacity.py: 0.5 write
+# units per vote needs about 40,000 votes per shard-window at a TV spot's peak). The results only
+# need tallies as fresh as a snapshot (every 300 s by default); Lambda allows windows up to 900 s.
+SCORE_BATCH_SIZE = 1000  # records per stream read (GetRecords returns at most 1,000)
+# Lambda's mapping gathers up to SCORE_MAPPING_BATCH_SIZE records (under its 6 MB payload: a record
+# with both images is under 1 KB) for up to SCORE_BATCHING_WINDOW_SECONDS: each invocation unpacks
+# and repacks the window's state, so fewer, fuller invocations keep a shard ahead at the peak.
+SCORE_MAPPING_BATCH_SIZE = 4000
+SCORE_BATCHING_WINDOW_SECONDS = 5
+SCORE_WINDOW_SECONDS = 120
 
 # --- bucket layout --------------------------------------------------------------------
 
@@ -184,6 +191,27 @@ STAGES = ("dev", "prod")
 RESERVED_CONCURRENCY: dict[str, dict[Function, int]] = {
     "dev": {},
     "prod": {Function.SNAPSHOT: 1, Function.MODERATE: 10, Function.PROPOSE: 50},
+}
+
+
+@dataclass(frozen=True)
+class StageCapacity:
+    """What a stage is built to take without a campaign switch: a TV spot of `citizens` arriving
+    within 10 minutes with no throttled request (bench/capacity.py sizes these, docs/capacity.md)."""
+
+    citizens: int
+    api_rate: int  # the API stage's throttle at least (requests/s); a consultation may set more
+    api_burst: int
+    lambda_concurrency: int  # what the account must allow, every function of the stack at its peak
+    warm_write_units: dict[str, int] = field(default_factory=dict)  # by table logical id, at creation
+
+
+STAGE_CAPACITY = {
+    "dev": StageCapacity(citizens=0, api_rate=0, api_burst=0, lambda_concurrency=0),
+    "prod": StageCapacity(
+        citizens=250_000, api_rate=23_000, api_burst=5_000, lambda_concurrency=2_000,
+        warm_write_units={"Content": 21_000, "Tallies": 6_000},
+    ),  # fmt: skip
 }
 
 

@@ -8,6 +8,8 @@ final items, which is what makes the stream-fed counters exact.
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -103,3 +105,31 @@ def coalesce(deltas: Iterable[Delta]) -> dict[TallyRef, dict[str, int]]:
 def recount(items: Iterable[Counted]) -> dict[TallyRef, dict[str, int]]:
     """Tallies computed from scratch: what the stream-fed counters must always equal."""
     return coalesce(delta(None, item) for item in items)
+
+
+Tallies = dict[TallyRef, dict[str, int]]
+
+
+def merge(tallies: Tallies, deltas: Iterable[Delta]) -> Tallies:
+    """Coalesced tallies plus more deltas, coalesced (a new mapping; `tallies` is left as it was)."""
+    out = {ref: dict(counters) for ref, counters in tallies.items()}
+    for d in deltas:
+        for (ref, name), n in d.items():
+            counters = out.setdefault(ref, {})
+            counters[name] = counters.get(name, 0) + n
+    return {ref: kept for ref, counters in out.items() if (kept := {k: n for k, n in counters.items() if n})}
+
+
+def in_order(tallies: Tallies) -> list[tuple[TallyRef, dict[str, int]]]:
+    """The same order for the same tallies, however they were built (the consultation's items first)."""
+    return sorted(tallies.items(), key=lambda kv: tuple((x is not None, x or "") for x in (kv[0].proposal_id, kv[0].dimension, kv[0].value)))
+
+
+def pack(tallies: Tallies) -> bytes:
+    """Coalesced tallies as compact bytes: a window's state, a staged part of a commit."""
+    rows = [[ref.proposal_id, ref.dimension, ref.value, counters] for ref, counters in tallies.items()]
+    return zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 1)
+
+
+def unpack(data: bytes) -> Tallies:
+    return {TallyRef(p, d, v): counters for p, d, v, counters in json.loads(zlib.decompress(data))}

@@ -119,6 +119,10 @@ def _cdk(args: argparse.Namespace) -> int:
         return 2
     if args.action == "synth" and code == 0:
         print(f"template: {cdk.template(deployment, args.output)}")
+    if args.action == "deploy":
+        from agora.ops import quotas
+
+        print("\n".join(quotas.report(args.stage)))
     return code
 
 
