@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agora.domain.proposals import Decision, Indexed, Proposal, Status
+from agora.domain.proposals import Decision, Indexed, Proposal
 from agora.domain.votes import Trust, Vote, VoteKey
 
 if TYPE_CHECKING:
@@ -83,15 +83,15 @@ class SimilarProposal(BaseModel):
     id: str
     score: float = Field(description="Cosine similarity in [0, 1] of their character trigrams.")
     status: str
-    text: str | None = Field(description="Null for a proposal not yet accepted: it is not public.")
+    text: str = Field(
+        description="Citizens are shown accepted proposals and, with their token, their own undecided ones; moderators all."
+    )
     themes: list[str]
     created_at: float
 
     @classmethod
-    def of(cls, e: Indexed, score: float, reveal: bool) -> SimilarProposal:
-        """`reveal`: show the text even when not accepted (moderators only)."""
-        text = e.text if reveal or e.status is Status.ACCEPTED else None
-        return cls(id=e.id, score=score, status=e.status.value, text=text, themes=list(e.themes), created_at=e.created_at)
+    def of(cls, e: Indexed, score: float) -> SimilarProposal:
+        return cls(id=e.id, score=score, status=e.status.value, text=e.text, themes=list(e.themes), created_at=e.created_at)
 
 
 class SimilarProposals(BaseModel):
@@ -236,10 +236,15 @@ class Ballot(Body):
 
 class VoteOut(BaseModel):
     proposal_id: str
-    key: VoteKey
+    key: VoteKey = Field(description="The stored vote's key (this response always describes the vote as stored).")
     qualifications: list[str]
-    trusted: bool = Field(description="Served in a sequence with a valid proof: counts in scores.")
-    changed: bool = Field(description="False when the request repeated the current state: nothing was changed.")
+    trusted: bool = Field(
+        description=(
+            "The stored vote was made in the sequence (a valid proof) and counts in scores and results. "
+            "False: it is recorded but never counted; a page must not present it as a support that counts."
+        )
+    )
+    changed: bool = Field(description="Whether this request changed the stored vote; false means nothing was changed.")
 
     @classmethod
     def of(cls, vote: Vote, changed: bool) -> VoteOut:

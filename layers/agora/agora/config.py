@@ -76,6 +76,16 @@ class VoteLimits(Strict):
     per_source_per_minute: int = Field(600, ge=1, description="Per network: many people may share one address.")
 
 
+class LookupLimits(Strict):
+    """Reads that cost little but must not become a free oracle or a scraper's loop."""
+
+    similar_per_participant_per_minute: int = Field(120, ge=1, description="Look-ups while typing, debounced by the page.")
+    similar_per_source_per_minute: int = Field(600, ge=1, description="Per network, signed in or not.")
+    sequences_per_participant_per_minute: int = Field(
+        20, ge=1, description="A sequence holds `sequence.size` cards; 30 votes a minute need 3 of them."
+    )
+
+
 # Per citizen in a TV spot: 12 votes, a few qualifications, one sequence, one registration and
 # rarely a proposal (docs/capacity.md). Each route may take its share plus headroom, so a flood on
 # one cannot take the whole stage from the others.
@@ -148,6 +158,7 @@ class Consultation(Strict):
     sequence: SequenceConfig = SequenceConfig()
     throttle: Throttle = Throttle()
     votes: VoteLimits = VoteLimits()
+    lookups: LookupLimits = LookupLimits()
     snapshot_every_seconds: int = Field(300, ge=1)
     k_anonymity: int = Field(10, ge=1)
     participant_token_ttl_seconds: int = Field(90 * 86_400, ge=60)

@@ -118,7 +118,11 @@ def _aws_error(e: ClientError | BotoCoreError) -> Response:
             HTTPStatus.SERVICE_UNAVAILABLE, "overloaded", "The service is busy; retry shortly.", None, {"Retry-After": "1"}
         )
     logger.exception("unexpected AWS error")
-    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; nothing was changed.")
+    # Whether the write took effect is unknown here: say so rather than promise either way.
+    return error(
+        HTTPStatus.INTERNAL_SERVER_ERROR, "internal",
+        "Something went wrong on our side; the request may or may not have taken effect: check, then retry.",
+    )
 
 
 def _idempotency_error(e: Exception) -> Response:
