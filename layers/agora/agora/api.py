@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from agora.config import MAX_ANSWER, MAX_REASON
 from agora.domain.proposals import Decision, Indexed, Proposal
 from agora.domain.votes import Trust, Vote, VoteKey
 
@@ -19,9 +20,18 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Question ids follow config.DemographicQuestion's pattern (at most 31 characters); choices are short labels.
+QuestionId = Annotated[str, StringConstraints(max_length=32)]
+Answer = Annotated[str, StringConstraints(max_length=MAX_ANSWER)]
+ThemeId = Annotated[str, StringConstraints(max_length=40)]  # domain.themes.theme_id: at most 40
+Reason = Annotated[str, StringConstraints(max_length=MAX_REASON)]
+
+
 class Registration(Body):
-    demographics: dict[str, str | None] = Field(
-        default_factory=dict, description="Answers to the consultation's optional questions; null = prefer not to say."
+    demographics: dict[QuestionId, Answer | None] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Answers to the consultation's optional questions; null = prefer not to say.",
     )
 
 
@@ -130,11 +140,11 @@ class Queue(BaseModel):
 
 class Acceptance(Body):
     text: str | None = Field(None, max_length=2000, description="Corrected text (spelling), prefix included.")
-    themes: list[str] = Field(default_factory=list, max_length=10)
+    themes: list[ThemeId] = Field(default_factory=list, max_length=10)
 
 
 class Refusal(Body):
-    reason: str = Field(description="One of the charter's refusal reasons.")
+    reason: Reason = Field(description="One of the charter's refusal reasons.")
     duplicate_of: str | None = Field(
         None, pattern=ID_PATTERN, description="With `already_exists`: the original this proposal repeats."
     )
@@ -143,9 +153,9 @@ class Refusal(Body):
 class BulkAction(Body):
     action: Literal["accept", "refuse", "postpone", "tag"]
     proposal_ids: list[str] = Field(min_length=1, max_length=100)
-    reason: str | None = Field(None, description="For `refuse`.")
+    reason: Reason | None = Field(None, description="For `refuse`.")
     duplicate_of: str | None = Field(None, pattern=ID_PATTERN, description="For `refuse` with `already_exists`.")
-    themes: list[str] = Field(default_factory=list, max_length=10, description="For `accept` (replace) and `tag` (add).")
+    themes: list[ThemeId] = Field(default_factory=list, max_length=10, description="For `accept` (replace) and `tag` (add).")
 
 
 class BulkOutcome(BaseModel):

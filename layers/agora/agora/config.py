@@ -8,13 +8,18 @@ import tomllib
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from agora import contract
 
 # The ethics charter a moderator refuses against (Make.org's, with "discriminatory or hateful"
 # and "insults" named apart); `already_exists` is the one that may link to the original.
+# The longest demographic choice and refusal reason a consultation may define: the API refuses
+# longer answers and reasons before reading them.
+MAX_ANSWER = 64
+MAX_REASON = 60
 DEFAULT_REFUSAL_REASONS = (
     "incomprehensible",
     "off_topic",
@@ -51,7 +56,9 @@ class ProposalRules(Strict):
 class ModerationSettings(Strict):
     lock_seconds: int = Field(15, ge=1, le=3600)
     queue_page: int = Field(10, ge=1, le=100)
-    refusal_reasons: tuple[str, ...] = DEFAULT_REFUSAL_REASONS
+    refusal_reasons: tuple[Annotated[str, StringConstraints(min_length=1, max_length=MAX_REASON)], ...] = (
+        DEFAULT_REFUSAL_REASONS
+    )
 
 
 class SequenceConfig(Strict):
@@ -121,10 +128,12 @@ class Throttle(Strict):
         return routes
 
 
+
+
 class DemographicQuestion(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")
     label: dict[str, str]
-    choices: tuple[str, ...] = Field(min_length=1)
+    choices: tuple[Annotated[str, StringConstraints(min_length=1, max_length=MAX_ANSWER)], ...] = Field(min_length=1)
     margins: dict[str, float] = Field(
         default_factory=dict,
         description="Share of the target population per choice (all choices, summing to 1); empty: no weighting.",

@@ -33,7 +33,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from agora import config, contract
 from agora.adapters.aws import transient
 from agora.contract import Metric
-from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited, Unauthorized, Unavailable
+from agora.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+    clipped,
+)
 from agora.domain.identity import Claims
 from agora.services import wiring
 
@@ -71,13 +80,29 @@ def record(name: str, value: float, unit: MetricUnit, **dimensions: str) -> None
         metrics.add_metric(name=name, unit=unit, value=value)
 
 
+# An error answer never grows with the request: the domain quotes clipped values (errors.shown),
+# and this bounds whatever else may echo one (a validation error's location, a detail).
+MESSAGE_CAP, DETAIL_CAP, DETAIL_ITEMS = 1000, 200, 50
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str):
+        return clipped(value, DETAIL_CAP)
+    if isinstance(value, dict):
+        return {_bounded(k): _bounded(v) for k, v in list(value.items())[:DETAIL_ITEMS]}
+    if isinstance(value, (list, tuple)):
+        return [_bounded(v) for v in value[:DETAIL_ITEMS]]
+    return value
+
+
 def error(status: HTTPStatus, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
     if status < 500:
         count(Metric.REJECTED, reason=code)
+    body = {"code": code, "message": clipped(message, MESSAGE_CAP), "details": _bounded(details)}
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps({"error": {"code": code, "message": message, "details": details}}),
+        body=json.dumps({"error": body}),
         headers=headers,
     )
 
@@ -90,8 +115,12 @@ def _domain_error(e: DomainError) -> Response:
 
 def _validation_error(e: RequestValidationError) -> Response:
     problems = [
-        {"where": ".".join(str(part) for part in err["loc"]), "problem": err.get("msg", err["type"]), "type": err["type"]}
-        for err in e.errors()
+        {
+            "where": ".".join(clipped(str(part)) for part in err["loc"]),
+            "problem": clipped(err.get("msg", err["type"]), DETAIL_CAP),
+            "type": err["type"],
+        }
+        for err in e.errors()[:DETAIL_ITEMS]
     ]
     summary = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
     return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", f"The request is invalid: {summary}", problems)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from agora.config import ProposalRules
-from agora.domain.errors import Conflict, InvalidInput
+from agora.domain.errors import Conflict, InvalidInput, clipped, shown
 
 
 class Status(str, Enum):
@@ -102,7 +102,7 @@ def validate_text(text: str, language: str, rules: ProposalRules) -> str:
     if prefix is None:
         raise InvalidInput(
             "unsupported_language",
-            f"Language {language!r} is not one of this consultation's languages {sorted(rules.prefix)}.",
+            f"Language {shown(language)} is not one of this consultation's languages {sorted(rules.prefix)}.",
             {"field": "language", "allowed": sorted(rules.prefix)},
         )
     text = unicodedata.normalize("NFC", text).strip()
@@ -139,7 +139,7 @@ def validate_text(text: str, language: str, rules: ProposalRules) -> str:
         raise _problem(
             "repeated_characters",
             f"The proposal repeats {repeated.group(1)!r} over and over; write your idea in words.",
-            repeated=repeated.group(0),
+            repeated=clipped(repeated.group(0)),
         )
     return text
 
@@ -196,7 +196,7 @@ def check_refusal(reason: str, charter: tuple[str, ...], duplicate_of: str | Non
     if reason not in charter:
         raise InvalidInput(
             "unknown_reason",
-            f"Refusal reason {reason!r} is not in the charter.",
+            f"Refusal reason {shown(reason)} is not in the charter.",
             {"field": "reason", "allowed": list(charter)},
         )
     if duplicate_of is not None and reason != ALREADY_EXISTS:
