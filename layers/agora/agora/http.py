@@ -21,8 +21,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.logging.lambda_context import build_lambda_context_model
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+from aws_lambda_powertools.utilities import jmespath_utils
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyPersistenceLayerError,
@@ -227,6 +229,36 @@ def resolver(router: Router) -> APIGatewayRestResolver:
     return app
 
 
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def logged(correlation_id_path: str | None = None) -> Callable[[Handler], Handler]:
+    """Powertools' inject_lambda_context, but with the invocation's keys (function, request id,
+    correlation id, cold start) in the current thread's context (Logger.thread_safe_append_keys, a
+    ContextVar) instead of the logger's shared state: the embedded stack runs functions concurrently
+    in one process, sharing this module's logger, and one invocation's keys must not land on
+    another's lines. On Lambda, one invocation at a time per container, it logs the same keys."""
+
+    def decorate(handler: Handler) -> Handler:
+        cold = [True]
+
+        @functools.wraps(handler)
+        def run(event: dict[str, Any], context: Any) -> Any:
+            keys: dict[str, Any] = {"cold_start": cold[0], **build_lambda_context_model(context).__dict__}
+            cold[0] = False
+            if correlation_id_path:
+                keys["correlation_id"] = jmespath_utils.query(envelope=correlation_id_path, data=event)
+            logger.thread_safe_append_keys(**keys)
+            try:
+                return handler(event, context)
+            finally:
+                logger.thread_safe_clear_keys()
+
+        return run
+
+    return decorate
+
+
 def entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point: structured logs and metrics around the resolver.
 
@@ -234,7 +266,7 @@ def entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[s
     bench/coldstart.py) for subsegments we do not need there; Lambda's active tracing still
     records each invocation. The background functions (score, snapshot) use `agora.tracing`."""
 
-    @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+    @logged(correlation_id_path="requestContext.requestId")
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return app.resolve(event, context)
