@@ -85,11 +85,13 @@ class SimilarityService:
         accepted proposals' frequencies, so nobody else's undecided text shapes what is answered."""
         index = self.index.get() or EMPTY
         public = index.public
-        own = ProposalIndex.build(self._own_undecided(index, viewer_id), self.prefixes, index.generated_at, public.vectors)
+        searched = [public]
+        if own := self._own_undecided(index, viewer_id):
+            searched.append(ProposalIndex.build(own, self.prefixes, index.generated_at, public.vectors))
         vector = public.vectors.vector(word_list)
         found = [
             Match(where.entries[r], s)
-            for where in (public, own)
+            for where in searched
             for r, s in where.vectors.nearest(vector, limit + 1, min_score)
             if where.entries[r].id != exclude
         ]
