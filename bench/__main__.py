@@ -23,6 +23,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("only", nargs="*", help="benchmark modules to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="small sizes: checks the benchmarks run, measures nothing")
+    # Read by the benchmarks that have a full size (bench/bordeaux.py: all of Bordeaux, not a tenth).
+    parser.add_argument("--full", action="store_true", help="full-size runs where a benchmark has one")
     args = parser.parse_args()
     rows: list[Row] = []
     for name in args.only or modules():

@@ -87,6 +87,8 @@ def world(proposals: int, arrivals_until: int, rng: np.random.Generator, themes:
 class Trace:
     votes: list[int] = field(default_factory=list)  # cumulative votes at each republication
     precision: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in LISTS})
+    # True score of the true top 10 minus that of the published top 10, summed (a missing place scores 0).
+    regret: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in LISTS})
     delays: list[float] = field(default_factory=list)  # votes from arrival to TESTED_AT, per late proposal
     all_tested_at: float = np.inf  # votes when every proposal (all arrived) had TESTED_AT votes
     starved: int = 0  # proposals still below TESTED_AT at the end
@@ -94,7 +96,14 @@ class Trace:
 
     def votes_to_precision(self, name: str, goal: float = 0.9) -> float:
         """Votes from which the list's precision@10 never again fell below `goal` (inf if it ended below)."""
-        below = [i for i, p in enumerate(self.precision[name]) if p < goal]
+        return self._votes_from([p < goal for p in self.precision[name]])
+
+    def votes_to_regret(self, name: str, goal: float = 0.05) -> float:
+        """Votes from which the list's regret never again exceeded `goal` (inf if it ended above)."""
+        return self._votes_from([r > goal for r in self.regret[name]])
+
+    def _votes_from(self, wrong: list[bool]) -> float:
+        below = [i for i, w in enumerate(wrong) if w]
         if not below:
             return float(self.votes[0])
         last = below[-1]
@@ -168,9 +177,10 @@ def _checkpoint(trace: Trace, w: World, here: np.ndarray, counts: dict[str, np.n
     trace.votes.append(total)
     scores = published(SequencePool.from_counts(here, {k: c[here] for k, c in counts.items()}))
     for name in LISTS:
-        shown = set(here[_top(scores[name], TOP)].tolist()) if np.isfinite(scores[name]).any() else set()
-        truly = set(here[_top(w.truth[name][here], TOP)].tolist())
-        trace.precision[name].append(len(shown & truly) / TOP)
+        shown = here[_top(scores[name], TOP)] if np.isfinite(scores[name]).any() else here[:0]
+        truly = here[_top(w.truth[name][here], TOP)]
+        trace.precision[name].append(len(set(shown.tolist()) & set(truly.tolist())) / TOP)
+        trace.regret[name].append(float(w.truth[name][truly].sum() - w.truth[name][shown].sum()))
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:

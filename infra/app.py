@@ -85,6 +85,8 @@ def build(context: dict[str, Any], outdir: str | Path | None = None) -> cdk.App:
             warm_write_units=int(app.node.try_get_context(C.WARM_WRITE_UNITS) or 0),
             cloudfront_web_acl_arn=app.node.try_get_context(C.CLOUDFRONT_WEB_ACL),
             alarm_email=app.node.try_get_context(C.ALARM_EMAIL),
+            domain_name=app.node.try_get_context(C.DOMAIN_NAME),
+            certificate_arn=app.node.try_get_context(C.CERTIFICATE_ARN),
         )
     nag.check(app)
     return app

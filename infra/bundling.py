@@ -9,11 +9,17 @@ Everything else ships once, in a layer per consultation:
 
 pip builds the layer on the synth machine by asking for wheels of the Lambda platform
 (cp313, manylinux aarch64, binaries only), so no Docker image and no emulation are needed.
+
+/opt is read-only on Lambda: a layer without bytecode compiles every module from source at each
+cold start. The layer's bytecode is compiled by an interpreter of the functions' Python version
+(bytecode is version-specific), hash-checked against nothing (`unchecked-hash`: no timestamps, so
+two builds of the same files are byte-identical) and with /opt/python paths in its tracebacks.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -38,11 +44,16 @@ PYTHON_VERSION = "3.13"
 # Lambda's python3.13 runtime is Amazon Linux 2023 (glibc 2.34). manylinux2014 alone would
 # pin numpy to its last manylinux2014 release; manylinux_2_28 lets pip take current wheels.
 PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
-# The runtime ships these. A layer copy of botocore (pulled in by aws-xray-sdk) would shadow
-# the runtime's and pair it with the runtime's boto3 at mismatched versions.
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+# The runtime ships boto3 and what it needs. A layer copy of any of them (botocore comes with
+# aws-xray-sdk, urllib3 with botocore) would come first on sys.path and shadow the runtime's,
+# pairing its boto3 with libraries of other versions.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"})
+# Where Lambda mounts the layer's python/ folder: the bytecode's source paths.
+LAYER_SITE = "/opt/python"
+# The interpreter that compiles the bytecode, when `python3.13` on PATH is not the one to use.
+LAMBDA_PYTHON_ENV = "AGORA_LAMBDA_PYTHON"
 # Bump to force a rebuild when the layout below changes.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 
 def _normalise(name: str) -> str:
@@ -70,7 +81,7 @@ def pip_command(target: Path, requirements: list[str]) -> list[str]:
         "--implementation", "cp",
         "--python-version", PYTHON_VERSION,
         "--only-binary=:all:",
-        # .pyc files compiled by the synth machine's Python would be dead weight on 3.13.
+        # pip would compile with the synth machine's Python: compile_bytecode does it for 3.13.
         "--no-compile",
         "--disable-pip-version-check",
         "--quiet",
@@ -119,6 +130,32 @@ def _prune_runtime_provided(site: Path) -> None:
     shutil.rmtree(site / "bin", ignore_errors=True)
 
 
+def lambda_python() -> str | None:
+    """An interpreter of the functions' Python version: $AGORA_LAMBDA_PYTHON, `python3.13`, or this one."""
+    candidates = [os.environ.get(LAMBDA_PYTHON_ENV), shutil.which(f"python{PYTHON_VERSION}"), sys.executable]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True, check=False
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == PYTHON_VERSION:
+            return candidate
+    return None
+
+
+def compile_bytecode(site: Path, python: str) -> None:
+    """Every module under `site` compiled by `python`, deterministically, as found at /opt/python."""
+    subprocess.run(
+        [
+            python, "-m", "compileall", "-q", "-j", "0",
+            "--invalidation-mode", "unchecked-hash",
+            "-s", str(site), "-p", LAYER_SITE,
+            str(site),
+        ],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        check=True,
+    )
+
+
 def build_layer(out_dir: str | Path, consultation_file: str | Path) -> None:
     """Write the layer's contents into `out_dir` (which CDK then zips)."""
     out = Path(out_dir)
@@ -126,6 +163,15 @@ def build_layer(out_dir: str | Path, consultation_file: str | Path) -> None:
     shutil.copytree(PACKAGE, site / "agora", ignore=_shipped, dirs_exist_ok=True)
     subprocess.run(pip_command(site, runtime_requirements()), check=True)
     _prune_runtime_provided(site)
+    python = lambda_python()
+    if python:
+        compile_bytecode(site, python)
+    else:
+        print(
+            f"warning: no Python {PYTHON_VERSION} found (python{PYTHON_VERSION} on PATH or ${LAMBDA_PYTHON_ENV}): the layer "
+            "ships without bytecode and every cold start compiles it (docs/operations.md)",
+            file=sys.stderr,
+        )
     shutil.copyfile(consultation_file, out / "consultation.toml")
 
 
@@ -136,7 +182,9 @@ def layer_hash(consultation_file: str | Path) -> str:
     layer; the next change to the package, pyproject or the consultation does.
     """
     h = hashlib.sha256()
-    for part in (LAYOUT_VERSION, PYTHON_VERSION, *PLATFORMS, *runtime_requirements()):
+    # With or without bytecode: the layer is rebuilt once the interpreter that compiles it appears.
+    bytecode = "bytecode" if lambda_python() else "source only"
+    for part in (LAYOUT_VERSION, PYTHON_VERSION, bytecode, *PLATFORMS, *runtime_requirements()):
         h.update(part.encode() + b"\0")
     for path in _package_files():
         h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")

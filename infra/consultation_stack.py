@@ -12,7 +12,7 @@ from constructs import Construct
 from agora import contract
 from agora.config import Consultation
 from infra.bundling import ROOT
-from infra.constructs.api import Api
+from infra.constructs.api import Api, login_url
 from infra.constructs.data import Data
 from infra.constructs.edge import Edge
 from infra.constructs.firewall import Firewall
@@ -20,6 +20,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.scoring import Scoring
 from infra.constructs.snapshots import Snapshots
+from infra.constructs.helper_logs import retain_helper_logs
 from infra.nag import accept_bucket_deployment
 from infra.stage import Stage
 
@@ -40,6 +41,8 @@ class ConsultationStack(Stack):
         warm_write_units: int = 0,
         cloudfront_web_acl_arn: str | None = None,
         alarm_email: str | None = None,
+        domain_name: str | None = None,
+        certificate_arn: str | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("description", f"agora consultation {consultation.slug} ({stage.name})")
@@ -50,7 +53,15 @@ class ConsultationStack(Stack):
 
         self.data = Data(self, "Data", stage=stage, warm_write_units=warm_write_units)
         # The edge comes before the functions: snapshot writes its URL into every manifest.
-        self.edge = Edge(self, "Edge", bucket=self.data.bucket, web_acl_arn=cloudfront_web_acl_arn)
+        self.edge = Edge(
+            self,
+            "Edge",
+            bucket=self.data.bucket,
+            web_acl_arn=cloudfront_web_acl_arn,
+            domain_name=domain_name,
+            certificate_arn=certificate_arn,
+            login_url=login_url(id),
+        )
         self.functions = Functions(
             self,
             "Functions",
@@ -74,12 +85,19 @@ class ConsultationStack(Stack):
         self.firewall = Firewall(
             self, "Firewall", stage=self.api.rest_api.deployment_stage, per_ip_per_minute=consultation.throttle.per_ip_per_minute
         )
-        self.scoring = Scoring(self, "Scoring", function=fn[F.SCORE], table=self.data.content)
+        self.scoring = Scoring(
+            self, "Scoring", function=fn[F.SCORE], table=self.data.content, removal_policy=stage.removal_policy
+        )
         self.snapshots = Snapshots(
             self, "Snapshots", function=fn[F.SNAPSHOT], every_seconds=consultation.snapshot_every_seconds
         )
         # Pages call the API by its own URL (no trailing slash: they add the path).
-        self.pages = self.edge.publish_pages(WEB_DIR, self.api.rest_api.url.rstrip("/"))
+        self.pages = self.edge.publish_pages(
+            WEB_DIR,
+            self.api.rest_api.url.rstrip("/"),
+            login_url=self.api.login_url,
+            login_client_id=self.api.user_pool_client.user_pool_client_id,
+        )
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -89,9 +107,11 @@ class ConsultationStack(Stack):
             tables=self.data.tables,
             dead_letters=self.scoring.dead_letters,
             snapshot_every_seconds=consultation.snapshot_every_seconds,
+            removal_policy=stage.removal_policy,
             alarm_email=alarm_email,
         )
         accept_bucket_deployment(self)
+        retain_helper_logs(self, stage)
 
         for key, value in {
             O.API_URL: self.api.rest_api.url,
@@ -104,5 +124,7 @@ class ConsultationStack(Stack):
             O.METRICS_NAMESPACE: id,
             O.USER_POOL: self.api.user_pool.user_pool_id,
             O.USER_POOL_CLIENT: self.api.user_pool_client.user_pool_client_id,
+            O.LOGIN_URL: self.api.login_url,
+            O.PAGES_URL: f"{self.edge.url}/",
         }.items():
             CfnOutput(self, key.value, value=value)

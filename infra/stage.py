@@ -19,9 +19,7 @@ class Stage:
     # and can be restored to any second of the last 35 days. Dev is built to be thrown away.
     keeps_data: bool
     log_retention: logs.RetentionDays
-    # Caps where a runaway (a loop, a flood on one route) would take the account's concurrency
-    # from voting: snapshot never overlaps itself, moderation and proposals stay small.
-    reserved_concurrency: dict[F, int] = field(default_factory=dict)
+    reserved_concurrency: dict[F, int] = field(default_factory=dict)  # contract.RESERVED_CONCURRENCY
     moderator_mfa: bool = False
 
     @property
@@ -35,7 +33,7 @@ STAGES = {
         "prod",
         keeps_data=True,
         log_retention=logs.RetentionDays.THREE_MONTHS,
-        reserved_concurrency={F.SNAPSHOT: 1, F.MODERATE: 10, F.PROPOSE: 50},
+        reserved_concurrency=contract.RESERVED_CONCURRENCY["prod"],
         moderator_mfa=True,
     ),
 }

@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 from agora import config
 from agora.domain.identity import Signer
 
+# Every AWS call the functions make in the integration and e2e suites, against their roles.
+pytest_plugins = ["tests.permissions"]
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "consultations" / "demo.toml"
 

@@ -1,6 +1,6 @@
 """moderate: the queue under short locks, decisions one by one or in bulk, their audit trail, and themes."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -17,6 +17,9 @@ from agora.api import (
     DecisionView,
     Group,
     Grouping,
+    LockRenewal,
+    Locks,
+    ModeratedPage,
     ModeratedProposal,
     NewTheme,
     ProposalView,
@@ -28,7 +31,7 @@ from agora.api import (
     ThemeView,
 )
 from agora.contract import Metric
-from agora.domain.proposals import Action
+from agora.domain.proposals import Action, Status
 from agora.services import wiring
 
 router = Router()
@@ -47,7 +50,24 @@ def queue(moderator: Moderator, limit: Annotated[int, Query(ge=1, le=100)] = 10)
         )
         for p, review in taken
     ]
-    return Queue(proposals=items, lock_seconds=config.current().moderation.lock_seconds)
+    return Queue(proposals=items, lock_seconds=config.current().moderation.lock_seconds, pending=wiring.moderation().pending())
+
+
+@router.post("/moderation/locks")
+def renew_locks(renewal: LockRenewal, moderator: Moderator) -> Locks:
+    renewed = wiring.moderation().renew(moderator, renewal.proposal_ids)
+    return Locks(locks=renewed, lock_seconds=config.current().moderation.lock_seconds)
+
+
+@router.get("/moderation/proposals")
+def listed(
+    moderator: Moderator,
+    status: Annotated[Literal["pending", "postponed", "accepted", "refused"], Query()],
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ModeratedPage:
+    found, after = wiring.moderation().listed(Status(status), cursor, limit)
+    return ModeratedPage(proposals=[ModeratedProposal.of(p) for p in found], next_cursor=after)
 
 
 @router.post("/moderation/proposals/<proposal_id>/accept")
@@ -67,6 +87,11 @@ def refuse(proposal_id: ProposalId, moderator: Moderator, refusal: Refusal) -> M
 @router.post("/moderation/proposals/<proposal_id>/postpone")
 def postpone(proposal_id: ProposalId, moderator: Moderator) -> ModeratedProposal:
     return ModeratedProposal.of(wiring.moderation().postpone(moderator, proposal_id))
+
+
+@router.post("/moderation/proposals/<proposal_id>/reopen")
+def reopen(proposal_id: ProposalId, moderator: Moderator) -> ModeratedProposal:
+    return ModeratedProposal.of(wiring.moderation().reopen(moderator, proposal_id))
 
 
 @router.get("/moderation/proposals/<proposal_id>/decisions")

@@ -6,9 +6,11 @@ import json
 import math
 from collections.abc import Mapping
 
+from aws_cdk import Aws, Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from agora import contract
@@ -17,6 +19,18 @@ from infra import nag
 from infra.stage import Stage
 
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"]  # as agora.http's CORSConfig
+# What the pages ask Cognito for: an ID token (the API's authorizer checks it) naming the moderator.
+LOGIN_SCOPES = [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL]
+
+
+def login_domain_prefix(stack_name: str) -> str:
+    """The managed login's domain prefix: unique per region across AWS, so with the account's id."""
+    return f"{stack_name}-{Aws.ACCOUNT_ID}"
+
+
+def login_url(stack_name: str) -> str:
+    """Where moderators sign in (Cognito's managed login); the pages call its /oauth2/token too."""
+    return f"https://{login_domain_prefix(stack_name)}.auth.{Aws.REGION}.amazoncognito.com"
 
 
 def _error_body(code: str, message: str | None = None) -> str:
@@ -86,25 +100,78 @@ class Api(Construct):
                 min_length=12, require_digits=True, require_lowercase=True, require_uppercase=True, require_symbols=True
             ),
             removal_policy=stage.removal_policy,
+            # The invitation says where to go: the pages send the moderator on to the managed login.
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject=f"agora {consultation.slug}: you are invited to moderate",
+                email_body=(
+                    f"Open {web_origin}/#/moderation and choose Sign in. Your user name is {{username}} and your "
+                    "temporary password {####}: you will choose your own"
+                    + (" and set up an authenticator app." if stage.moderator_mfa else ".")
+                ),
+            ),
         )
         nag.accept(self.user_pool, "COG8", "a handful of invited moderators, strong passwords, MFA on prod: threat protection's price buys little")
         if not stage.moderator_mfa:
             nag.accept(self.user_pool, "COG2", "dev pools hold test moderators only; prod requires MFA")
+        # The moderation page signs in through the managed login: the authorization-code flow with
+        # PKCE (a public client: no secret in a page), back to the pages and nowhere else. The
+        # first sign-in sets the password (and, on prod, the authenticator app) there.
+        pages = f"{web_origin}/"
         self.user_pool_client = self.user_pool.add_client(
-            "ModeratorPages", auth_flows=cognito.AuthFlow(user_srp=True), generate_secret=False
+            "ModeratorPages",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False),
+                scopes=LOGIN_SCOPES,
+                callback_urls=[pages],
+                logout_urls=[pages],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            prevent_user_existence_errors=True,
+            # A moderation shift: the page refreshes the hour-long tokens for up to twelve hours.
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.hours(12),
+            enable_token_revocation=True,
         )
+        self.login_domain = self.user_pool.add_domain(
+            "Login",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=login_domain_prefix(Stack.of(self).stack_name)),
+            managed_login_version=cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+        )
+        # The newer managed login shows nothing for a client without a style: Cognito's own.
+        cognito.CfnManagedLoginBranding(
+            self,
+            "LoginBranding",
+            user_pool_id=self.user_pool.user_pool_id,
+            client_id=self.user_pool_client.user_pool_client_id,
+            use_cognito_provided_values=True,
+        )
+        self.login_url = login_url(Stack.of(self).stack_name)
         # The handler reads the caller from the ID token's claims (agora.http.moderator).
         authorizer = apigw.CognitoUserPoolsAuthorizer(self, "ModeratorAuthorizer", cognito_user_pools=[self.user_pool])
 
         self.rest_api = apigw.RestApi(
             self,
             "RestApi",
-            rest_api_name=f"agora-{consultation.slug}",
+            # Per stage: dev and prod in one account must not share metrics (ApiName), alarms or WAF names.
+            rest_api_name=contract.stack_name(consultation.slug, stage.name),
             description=f"agora consultation {consultation.slug}, API v1",
-            # The CloudWatch role is account-wide: one stack per consultation must not own it.
+            # The CloudWatch role is account-wide: one stack per consultation must not own it;
+            # `agora deploy` checks it is set (or sets it, when asked: --set-api-logs-role).
             cloud_watch_role=False,
             deploy_options=apigw.StageOptions(
                 stage_name="v1",
+                # One line per request: what, when, how it ended. No addresses nor callers: the
+                # functions already log who did what, and a citizen's address is personal data.
+                access_log_destination=apigw.LogGroupLogDestination(
+                    logs.LogGroup(self, "AccessLogs", retention=stage.log_retention, removal_policy=stage.removal_policy)
+                ),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False, http_method=True, ip=False, protocol=True, request_time=True,
+                    resource_path=True, response_length=True, status=True, user=False,
+                ),
                 # Sheds a TV-spot spike at the door instead of in DynamoDB.
                 throttling_rate_limit=throttle.rate_limit,
                 throttling_burst_limit=throttle.burst_limit,
@@ -143,13 +210,11 @@ class Api(Construct):
             "APIG2",
             "the handlers validate every body and parameter (pydantic), answering 422 in our error shape, not a 400 in API Gateway's",
         )
-        for rule in ("APIG1", "APIG6"):
-            nag.accept(
-                self.rest_api.deployment_stage,
-                rule,
-                "stage logs need the account-wide API Gateway CloudWatch role, which per-consultation stacks must not own; "
-                "the functions log every request with its id",
-            )
+        nag.accept(
+            self.rest_api.deployment_stage,
+            "APIG6",
+            "execution logs would repeat the access log and the functions' own request logs, at CloudWatch's price per GB",
+        )
 
         for response_type, status, code, message, headers in GATEWAY_ERRORS:
             self.rest_api.add_gateway_response(

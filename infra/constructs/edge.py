@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from aws_cdk import Aws, Duration
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
@@ -29,12 +30,13 @@ PAGES_CACHE_CONTROL = "public, max-age=60, s-maxage=86400"
 API_HOSTS = f"https://*.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"
 
 
-def pages_security_policy() -> str:
-    """The embedded gateway's Content-Security-Policy for the pages, with the API's hosts allowed."""
+def pages_security_policy(login_url: str) -> str:
+    """The embedded gateway's Content-Security-Policy for the pages, with the API's hosts allowed
+    and the moderators' sign-in (its token endpoint: the sign-in itself is a navigation away)."""
     policy = gateway.PAGES["Content-Security-Policy"]
     if "connect-src 'self';" not in policy:
         raise ValueError("the pages' CSP no longer says connect-src 'self': update edge.py with it")
-    return policy.replace("connect-src 'self';", f"connect-src 'self' {API_HOSTS};")
+    return policy.replace("connect-src 'self';", f"connect-src 'self' {API_HOSTS} {login_url};")
 
 
 def pages_config(source: str, values: dict[str, str]) -> str:
@@ -49,8 +51,20 @@ def pages_config(source: str, values: dict[str, str]) -> str:
 
 
 class Edge(Construct):
-    def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket, web_acl_arn: str | None = None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        bucket: s3.IBucket,
+        web_acl_arn: str | None = None,
+        domain_name: str | None = None,
+        certificate_arn: str | None = None,
+        login_url: str,
+    ) -> None:
         super().__init__(scope, id)
+        if bool(domain_name) != bool(certificate_arn):
+            raise ValueError("a custom domain needs both domain_name and certificate_arn (ACM, us-east-1)")
         self.bucket = bucket
         access = cloudfront.S3OriginAccessControl(self, "OriginAccess")
         # Snapshot sets each file's Cache-Control (seconds for results/latest and the manifest, a
@@ -74,7 +88,7 @@ class Edge(Construct):
             comment="agora pages: CSP, no sniffing, no framing, no referrer, HTTPS only",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=pages_security_policy(), override=True
+                    content_security_policy=pages_security_policy(login_url), override=True
                 ),
                 content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
                 frame_options=cloudfront.ResponseHeadersFrameOptions(
@@ -124,16 +138,22 @@ class Edge(Construct):
             web_acl_id=web_acl_arn,
             # Consultations are European: the cheapest class covers Europe and North America.
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            # The default *.cloudfront.net certificate admits TLS 1.0 whatever is asked: only a
+            # domain of our own (its certificate in us-east-1) can refuse anything below TLS 1.2.
+            domain_names=[domain_name] if domain_name else None,
+            certificate=acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn) if certificate_arn else None,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if certificate_arn else None,
         )
-        self.domain_name = self.distribution.distribution_domain_name
+        self.domain_name = domain_name or self.distribution.distribution_domain_name
         self.url = f"https://{self.domain_name}"  # the pages' origin, and the base of every result URL
         for rule, reason in (
             ("CFR1", "a consultation is open to anyone, wherever they live"),
             ("CFR2", "CloudFront web ACLs exist in us-east-1 only: pass cloudfront_web_acl_arn; it serves cached files only"),
             ("CFR3", "access logs need a log bucket with ACLs per consultation; CloudFront's metrics show a spike"),
-            ("CFR4", "the default *.cloudfront.net certificate admits old TLS; TLSv1.2_2021 needs a custom domain (not built)"),
         ):
             nag.accept(self.distribution, rule, reason)
+        if not domain_name:
+            nag.accept(self.distribution, "CFR4", "the default *.cloudfront.net certificate admits TLS 1.0: pass a domain and its certificate")
         # The OAC grant covers the whole bucket; an explicit deny wins over it everywhere else.
         bucket.add_to_resource_policy(
             iam.PolicyStatement(
@@ -145,12 +165,15 @@ class Edge(Construct):
             )
         )
 
-    def publish_pages(self, web_dir: Path, api_base_url: str) -> deployment.BucketDeployment:
-        """Copy `web/` as it stands to the bucket's web/ prefix, told where this stack's API is."""
+    def publish_pages(
+        self, web_dir: Path, api_base_url: str, login_url: str, login_client_id: str
+    ) -> deployment.BucketDeployment:
+        """Copy `web/` as it stands to the bucket's web/ prefix, told where this stack's API is
+        and where its moderators sign in."""
         config = pages_config(
             (web_dir / PAGES_CONFIG).read_text(),
             # Results from this very distribution, so a spike on them never reaches Lambda.
-            {"API_BASE": api_base_url, "RESULTS_BASE": "/"},
+            {"API_BASE": api_base_url, "RESULTS_BASE": "/", "LOGIN_URL": login_url, "LOGIN_CLIENT_ID": login_client_id},
         )
         return deployment.BucketDeployment(
             self,

@@ -34,6 +34,8 @@ SIZING: dict[F, tuple[int, int]] = {
     F.SCORE: (512, 60),  # a batch of 100 records, a few transactions
     F.SNAPSHOT: (1024, 300),  # reads every tally and writes every export file
 }
+# Reading, creating and editing single items: what every writer of the content table does.
+SINGLE_ITEMS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 # Functions that issue or check participant tokens and sequence proofs (wiring.signer()).
 SIGNERS = (F.CONSULTATION, F.PROPOSE, F.VOTE, F.NEXT_PROPOSAL)
 
@@ -151,21 +153,27 @@ class Functions(Construct):
         for name in SIGNERS:
             data.signing_secret.grant_read(fn[name])
 
-        # consultation: registers participants and edits their demographics (content), serves
-        # the published manifest and summary (bucket).
-        data.content.grant_read_write_data(fn[F.CONSULTATION])
+        # Item by item, what each function's code calls (proven by the integration and e2e suites,
+        # tests/permissions.py): never a Scan, BatchWriteItem or DeleteItem from the request path.
+        # The bucket's grant_read includes s3:ListBucket: without it S3 answers a missing key 403, not 404.
+        # consultation: registers participants and edits their demographics, reads the themes
+        # (content); serves the published manifest and summary (bucket).
+        data.content.grant(fn[F.CONSULTATION], *SINGLE_ITEMS, "dynamodb:Query")
         data.bucket.grant_read(fn[F.CONSULTATION])
 
         # propose: writes and reads back proposals (content); Idempotency-Key records; the
         # proposal index for similar proposals and search (bucket).
-        data.content.grant_read_write_data(fn[F.PROPOSE])
-        data.idempotency.grant_read_write_data(fn[F.PROPOSE])
+        # Submissions go in one transaction (Put) with the author's count; similar ones by BatchGetItem.
+        data.content.grant(fn[F.PROPOSE], *SINGLE_ITEMS, "dynamodb:BatchGetItem", "dynamodb:Query")
+        # Powertools' idempotency records: created, completed, read on a repeat, deleted on a failure.
+        data.idempotency.grant(fn[F.PROPOSE], *SINGLE_ITEMS, "dynamodb:DeleteItem")
         data.bucket.grant_read(fn[F.PROPOSE])
 
-        # vote: one conditional put or delete per request, never a read (the condition is
-        # evaluated by DynamoDB); checks votability against the published pool (bucket).
-        # UpdateItem is for the qualification routes (ARCHITECTURE §4), which edit a vote in place.
-        data.content.grant(fn[F.VOTE], "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+        # vote: one conditional put or delete per vote (the condition is evaluated by DynamoDB);
+        # the qualification routes edit a vote in place (UpdateItem) and, when the condition
+        # fails (a retry, no vote, a vote of another key), read the vote to say why (GetItem).
+        # Checks votability against the published pool (bucket).
+        data.content.grant(fn[F.VOTE], "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem")
         data.bucket.grant_read(fn[F.VOTE])
 
         # next_proposal: the participant's voted set (one Query) and the pool (bucket).
@@ -174,7 +182,8 @@ class Functions(Construct):
 
         # moderate: the queue (status index), locks and decisions on proposal items; the proposal
         # index for duplicates and theme suggestions (bucket).
-        data.content.grant_read_write_data(fn[F.MODERATE])
+        # Decisions are a transaction: the proposal (Update) and its audit record (Put).
+        data.content.grant(fn[F.MODERATE], *SINGLE_ITEMS, "dynamodb:BatchGetItem", "dynamodb:Query")
         data.bucket.grant_read(fn[F.MODERATE])
 
         # score: reads its checkpoint and commits counters with it (tallies); the stream

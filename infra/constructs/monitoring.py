@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -39,11 +41,24 @@ class Monitoring(Construct):
         tables: Mapping[str, dynamodb.Table],
         dead_letters: sqs.IQueue,
         snapshot_every_seconds: int,
+        removal_policy: RemovalPolicy,
         alarm_email: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.namespace = namespace
-        self.topic = sns.Topic(self, "Alarms", display_name=f"{namespace} alarms", enforce_ssl=True)
+        # Encrypted at rest like everything else. Not with SNS's AWS-managed key: its policy cannot
+        # be changed, and CloudWatch needs this one's to publish an alarm.
+        self.key = kms.Key(
+            self,
+            "AlarmsKey",
+            description=f"{namespace}: the alarm topic's messages at rest",
+            enable_key_rotation=True,
+            removal_policy=removal_policy,
+        )
+        self.key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        self.topic = sns.Topic(
+            self, "Alarms", display_name=f"{namespace} alarms", enforce_ssl=True, master_key=self.key
+        )
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
         self.alarms: list[cloudwatch.Alarm] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
@@ -14,7 +14,9 @@ from infra import nag
 
 
 class Scoring(Construct):
-    def __init__(self, scope: Construct, id: str, *, function: lambda_.Function, table: dynamodb.ITable) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, function: lambda_.Function, table: dynamodb.ITable, removal_policy: RemovalPolicy
+    ) -> None:
         super().__init__(scope, id)
 
         # Batches that still fail after the retries below: their records' metadata, kept for
@@ -25,6 +27,8 @@ class Scoring(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(14),
+            # They say a recount is needed: prod keeps them even when the stack goes.
+            removal_policy=removal_policy,
         )
         nag.accept(self.dead_letters, "SQS3", "it is the dead-letter destination itself")
 

@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 
-from agora.domain.sequencing import SequencePool
 from bench import _sim, sequencing
 
 
@@ -49,4 +48,15 @@ def test_every_policy_keeps_the_sequence_contract(name):
     chosen = sequencing.POLICIES[name](pool, voted, 12, rng)
     assert len(chosen) == 12 == len(set(chosen)) and not voted & set(chosen)
     assert set(chosen) <= set(pool.ids)
-    assert isinstance(pool, SequencePool)
+    # with five proposals left unvoted, a sequence is those five and nothing already voted
+    left = frozenset(pool.ids[:5].tolist())
+    assert set(sequencing.POLICIES[name](pool, frozenset(pool.ids.tolist()) - left, 12, rng)) == left
+
+
+def test_votes_to_a_right_list_count_from_when_the_regret_stays_under_the_goal():
+    trace = _sim.Trace(votes=[100, 200, 300, 400])
+    trace.regret = {"consensus": [0.3, 0.01, 0.2, 0.04], "controversy": [0.01, 0.0, 0.02, 0.03]}
+    assert trace.votes_to_regret("consensus", 0.05) == 400  # right at 200, wrong again at 300
+    assert trace.votes_to_regret("controversy", 0.05) == 100
+    trace.regret["consensus"][-1] = 0.06
+    assert trace.votes_to_regret("consensus", 0.05) == math.inf

@@ -134,7 +134,7 @@ def test_a_citizen_proposes_a_moderator_accepts_citizens_vote_and_results_follow
     expect(rejected.locator(f"li[data-proposal-id='{existing}']")).to_contain_text(EXISTING)
     expect(rejected.locator(f"svg g[data-proposal-id='{existing}']")).to_have_count(1)
     expect(results.locator("[data-list=most_controversial] li")).to_have_count(0)
-    expect(results.locator(".downloads li")).to_have_count(6)
+    expect(results.locator(".downloads li")).to_have_count(8)  # report.html and report.en.html
     results.screenshot(path=artifacts / "journey-results-phone.png", full_page=True)
 
 
@@ -151,6 +151,9 @@ def test_a_moderator_selects_with_the_keyboard_and_refuses_in_bulk(open_page, st
     desk.locator("#bulk-action").select_option("refuse")
     desk.locator("#bulk-reason").select_option("partisan")
     desk.get_by_role("button", name="Appliquer à la sélection").click()
+    expect(desk.locator("dialog.confirm")).to_contain_text("Refuser 2 propositions ?")
+    expect(desk.locator("dialog.confirm")).to_contain_text("Motif : partisane.")
+    desk.keyboard.press("Enter")  # the confirmation has the focus
     expect(desk.locator("p.confirmation")).to_have_text("2 traitée(s), 0 en échec.")
     expect(desk.locator("article.item")).to_have_count(0)
     assert [author.call("GET", f"/proposals/{i}")["refusal_reason"] for i in ids] == ["partisan", "partisan"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import boto3
@@ -20,6 +23,7 @@ from tests.conftest import DEMO, ROOT
 
 T = TypeVar("T")
 MODERATOR_KEY = "e2e-moderator-key"
+AWS_ENDPOINT = re.compile(r"AWS endpoint: (\S+)")
 
 
 def free_port() -> int:
@@ -28,8 +32,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def eventually(probe: Callable[[], T], timeout: float = 30.0, interval: float = 0.2) -> T:
-    """Poll an observable condition until it holds (the stream and the scheduler run on their own)."""
+def eventually(probe: Callable[[], T], timeout: float = 300.0, interval: float = 0.2) -> T:
+    """Poll an observable condition until it holds (the stream and the scheduler run on their own).
+    The deadline only bounds a broken run: a busy machine takes longer, a passing run stops early."""
     deadline = time.monotonic() + timeout
     while True:
         result = probe()
@@ -45,6 +50,7 @@ class RunningStack:
     aws_endpoint: str
     process: subprocess.Popen[str]
     output: list[str]
+    data_dir: Path
 
     def client(self, service: str):
         return boto3.client(
@@ -53,11 +59,13 @@ class RunningStack:
         )
 
 
-def start(*extra: str) -> RunningStack:
+def start(*extra: str, data_dir: Path | None = None) -> RunningStack:
+    """A stack on its own data directory (a new one unless given: each test starts empty)."""
     port = free_port()
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="agora-e2e-"))
     process = subprocess.Popen(
         [sys.executable, "-m", "agora.cli", "dev", "--port", str(port), "--consultation", str(DEMO),
-         "--moderator-key", MODERATOR_KEY, *extra],
+         "--moderator-key", MODERATOR_KEY, "--data-dir", str(data_dir), *extra],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -69,13 +77,16 @@ def start(*extra: str) -> RunningStack:
             break
     else:
         raise AssertionError("agora dev stopped before it was ready:\n" + "".join(output))
-    endpoint = next(m.group(1) for line in output if (m := re.search(r"AWS endpoint \(moto\): (\S+)", line)))
-    return RunningStack(f"http://127.0.0.1:{port}", endpoint, process, output)
+    endpoint = next(m.group(1) for line in output if (m := AWS_ENDPOINT.search(line)))
+    return RunningStack(f"http://127.0.0.1:{port}", endpoint, process, output, data_dir)
 
 
-def stop(stack: RunningStack) -> str:
+def stop(stack: RunningStack, keep_data: bool = False) -> str:
+    """Ctrl-C, as an operator stops it; its data directory goes too unless kept for a restart."""
     stack.process.send_signal(signal.SIGINT)
-    rest, _ = stack.process.communicate(timeout=30)
+    rest, _ = stack.process.communicate(timeout=60)
+    if not keep_data:
+        shutil.rmtree(stack.data_dir, ignore_errors=True)
     return rest
 
 

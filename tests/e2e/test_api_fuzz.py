@@ -106,7 +106,7 @@ def own_address(case: Any) -> dict[str, str]:
 def check_refusals_write_nothing(fuzzed: Fuzzed, case: Any, headers: dict[str, str]) -> Any:
     with fuzzed._lock:
         before = fuzzed.items()
-        response = case.call(headers=headers, timeout=10)
+        response = case.call(headers=headers, timeout=60)  # a loaded machine is slow, not wrong
         if 400 <= response.status_code < 500:
             assert fuzzed.items() == before, f"{case.method} {case.formatted_path} -> {response.status_code} wrote"
     return response
@@ -162,4 +162,4 @@ def test_without_valid_credentials_nothing_changes(route, api_schema, fuzzed):
 
 
 def test_after_the_fuzzing_the_tallies_still_equal_a_recount(fuzzed):
-    eventually(lambda: fuzzed.tallies.read_all() == recount(fuzzed.content.scan_counted()), timeout=60)
+    eventually(lambda: fuzzed.tallies.read_all() == recount(fuzzed.content.scan_counted()))

@@ -7,6 +7,7 @@ import hashlib
 import io
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -75,15 +76,19 @@ def test_a_consultation_runs_end_to_end(stack):
     content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", stack.client("dynamodb"))
     tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", stack.client("dynamodb"))
     eventually(lambda: tallies.read_all() == recount(content.scan_counted()))
+    counted_at = datetime.now(timezone.utc)
 
-    # 8. the snapshot publishes the manifest and the files it lists
-    def current_summary():
+    # 8. the snapshot publishes the manifest and the files it lists: one that began after the
+    # tallies equalled the recount (a snapshot stamps its start), so it must hold every vote above
+    def published_after_counting():
         manifest = api.call("GET", "/results")
+        if datetime.fromisoformat(manifest["generated_at"]) <= counted_at:
+            return None
         files = {f["name"]: f for f in manifest["files"]}
-        summary = requests.get(files["summary.json"]["url"], timeout=10).json()
-        return summary["votes"] == expected_votes and (manifest, files, summary)
+        return manifest, files, requests.get(files["summary.json"]["url"], timeout=10).json()
 
-    manifest, files, summary = eventually(current_summary)
+    manifest, files, summary = eventually(published_after_counting)
+    assert summary["votes"] == expected_votes
     assert summary["participants"] == 4 and summary["proposals"] == 3
     for f in manifest["files"]:
         body = requests.get(f["url"], timeout=10).content
@@ -97,7 +102,7 @@ def test_a_consultation_runs_end_to_end(stack):
     # 9. simulated citizens against the running stack
     run = subprocess.run(
         [sys.executable, "-m", "agora.cli", "simulate", "--base-url", stack.url, "--participants", "15"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "participants: 15" in run.stdout and "errors: 0" in run.stdout

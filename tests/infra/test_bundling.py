@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 if shutil.which("node") is None:
     pytest.skip("the CDK synthesizes through jsii, which needs Node.js: `node` is not on PATH", allow_module_level=True)
@@ -21,7 +23,25 @@ def wheel_tags(site: Path, distribution: str) -> list[str]:
     return [line.split(":", 1)[1].strip() for line in wheel.read_text().splitlines() if line.startswith("Tag:")]
 
 
-def test_layer_bundles_lambda_platform_wheels_without_docker(tmp_path: Path) -> None:
+def runtime_closure(root: str = "boto3") -> set[str]:
+    """boto3 and everything it needs (what the Lambda runtime ships), from this venv's metadata."""
+    from infra.bundling import _normalise
+
+    seen, todo = set(), [root]
+    while todo:
+        name = _normalise(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in importlib.metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
+
+
+def test_layer_bundles_lambda_platform_wheels_without_docker(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from infra.bundling import RUNTIME_PROVIDED, _normalise, lambda_python
     from infra.app import build, default_context
 
     # A full synth with bundling on: CDK calls our ILocalBundling through jsii, as `cdk deploy` would.
@@ -45,8 +65,19 @@ def test_layer_bundles_lambda_platform_wheels_without_docker(tmp_path: Path) -> 
     assert not (site / "agora" / "local").exists()
     assert not (site / "agora" / "ops").exists()
     assert not (site / "agora" / "cli.py").exists()
-    assert not list(site.rglob("__pycache__"))
-    # The runtime provides boto3 and botocore; a copy here would shadow them.
-    assert not list(site.glob("boto3*")) and not list(site.glob("botocore*"))
+    # The runtime provides boto3 and all it needs; a copy here would come first and shadow it.
+    assert runtime_closure() <= RUNTIME_PROVIDED
+    shipped = {_normalise(d.name.removesuffix(".dist-info").rsplit("-", 1)[0]) for d in site.glob("*.dist-info")}
+    assert shipped and not shipped & RUNTIME_PROVIDED, shipped & RUNTIME_PROVIDED
+    assert not [p for p in ("boto3", "botocore", "urllib3", "dateutil", "jmespath", "six.py") if (site / p).exists()]
+    # Bytecode for the functions' Python beside every module, or a warning that says why not.
+    sources = [p for p in site.rglob("*.py")]
+    if lambda_python():
+        missing = [p for p in sources if not (p.parent / "__pycache__" / f"{p.stem}.cpython-313.pyc").is_file()]
+        assert not missing, missing[:5]
+        assert not list(site.rglob("*.cpython-311.pyc"))
+    else:
+        assert not list(site.rglob("*.pyc"))
+        assert "no Python 3.13 found" in capfd.readouterr().err
     assert (site / "aws_lambda_powertools").is_dir() and (site / "pydantic").is_dir()
     assert (asset / "consultation.toml").read_bytes() == (ROOT / "consultations" / "demo.toml").read_bytes()

@@ -1,6 +1,8 @@
 """Moderation beyond one decision: transitions, the audit trail, bulk actions, locks under contention,
 duplicates linked to their original, themes and groups."""
 
+from urllib.parse import quote
+
 import pytest
 
 from agora import config
@@ -267,3 +269,68 @@ def test_accepted_proposals_are_grouped_for_moderators_to_name(api, author):
     groups = [{by_text[p["id"]] for p in g["proposals"]} for g in reply.body["groups"]]
     assert sorted(groups, key=len) == [set(trains), set(trees)] or sorted(groups, key=len) == [set(trees), set(trains)]
     assert {g["keywords"][0] for g in reply.body["groups"]} == {"train", "arbres"}
+
+
+# --- undoing, totals and the decided lists ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", [("accept", {}), ("refuse", {"reason": "off_topic"}), ("postpone", {})])
+def test_a_decision_is_undone_by_reopening(api, author, decision):
+    proposal_id = api.propose(author, TEXTS[0])
+    act(api, proposal_id, *decision)
+    reopened = act(api, proposal_id, "reopen", moderator="bob")
+    assert reopened.status == 200
+    assert (reopened.body["status"], reopened.body["refusal_reason"], reopened.body["duplicate_of"]) == ("pending", None, None)
+    assert api.call("GET", f"/proposals/{proposal_id}").status == 404  # no longer public, if it was
+    assert [p["id"] for p in api.call("GET", "/moderation/queue", moderator="bob").body["proposals"]] == [proposal_id]
+    trail = api.call("GET", f"/moderation/proposals/{proposal_id}/decisions", moderator="ann").body["decisions"]
+    assert [(d["action"], d["after"]) for d in trail][-1] == ("reopen", "pending")
+
+
+def test_a_pending_proposal_cannot_be_reopened(api, author):
+    proposal_id = api.propose(author, TEXTS[0])
+    reply = act(api, proposal_id, "reopen")
+    assert reply.status == 409 and reply.body["error"]["code"] == "transition_not_allowed"
+    assert api.call("GET", f"/moderation/proposals/{proposal_id}/decisions", moderator="ann").body["decisions"] == []
+
+
+def test_bulk_reopen_undoes_a_bulk_decision(api, author):
+    ids = [api.propose(author, t) for t in TEXTS[:3]]
+    bulk(api, "accept", ids)
+    reply = bulk(api, "reopen", ids)
+    assert reply.body["done"] == 3 and {r["status"] for r in reply.body["results"]} == {"pending"}
+
+
+def test_the_queue_gives_the_pending_total(api, author):
+    ids = [api.propose(author, t) for t in TEXTS[:4]]
+    api.accept(ids[0])
+    queue = api.call("GET", "/moderation/queue?limit=1", moderator="ann").body
+    assert len(queue["proposals"]) == 1 and queue["pending"] == 3
+
+
+def test_postponed_and_decided_proposals_are_listed_by_status_page_by_page(api, author):
+    ids = [api.propose(author, t) for t in TEXTS[:5]]
+    for proposal_id in ids[:3]:
+        act(api, proposal_id, "postpone")
+    act(api, ids[3], "refuse", {"reason": "partisan"})
+    first = api.call("GET", "/moderation/proposals?status=postponed&limit=2", moderator="ann").body
+    assert [p["id"] for p in first["proposals"]] == ids[:2] and first["next_cursor"]
+    rest = api.call("GET", f"/moderation/proposals?status=postponed&limit=2&cursor={quote(first['next_cursor'])}", moderator="ann").body
+    assert [p["id"] for p in rest["proposals"]] == ids[2:3] and rest["next_cursor"] is None
+    refused = api.call("GET", "/moderation/proposals?status=refused", moderator="ann").body["proposals"]
+    assert [(p["id"], p["refusal_reason"]) for p in refused] == [(ids[3], "partisan")]
+    assert api.call("GET", "/moderation/proposals?status=lost", moderator="ann").status == 422
+    assert api.call("GET", "/moderation/proposals?status=postponed").status == 401
+
+
+def test_a_moderator_renews_their_locks_while_working(api, author):
+    ids = [api.propose(author, t) for t in TEXTS[:3]]
+    held = {p["id"]: p["lock_until"] for p in api.call("GET", "/moderation/queue?limit=2", moderator="ann").body["proposals"]}
+    assert set(held) == set(ids[:2])
+    act(api, ids[1], "accept", moderator="ann")
+    api.call("GET", "/moderation/queue?limit=1", moderator="bob")  # bob takes ids[2]
+    reply = api.call("POST", "/moderation/locks", {"proposal_ids": ids}, moderator="ann")
+    assert reply.status == 200
+    locks = reply.body["locks"]
+    assert locks[ids[0]] >= held[ids[0]] and locks[ids[1]] is None and locks[ids[2]] is None
+    assert api.call("GET", "/moderation/queue", moderator="bob").body["proposals"][0]["id"] == ids[2]  # bob's lock untouched

@@ -108,7 +108,9 @@ def test_the_manifest_comes_last_and_lists_checksummed_files(seeded):
     published = service().run()
     manifest = json.loads(fetch(contract.MANIFEST_KEY))
     assert manifest == published.manifest
-    assert [f["name"] for f in manifest["files"]] == ["summary.json", "proposals.csv", "segments.csv", "participation.json", "groups.json", "report.html"]
+    assert [f["name"] for f in manifest["files"]] == [
+        "summary.json", "proposals.csv", "segments.csv", "participation.json", "groups.json", "votes.json", "report.html", "report.en.html",
+    ]
     for f in manifest["files"]:
         body = fetch(f["url"].removeprefix(BASE_URL + "/"))
         assert hashlib.sha256(body).hexdigest() == f["sha256"] and len(body) == f["bytes"]

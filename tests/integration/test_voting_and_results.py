@@ -97,7 +97,9 @@ def test_results_are_404_until_a_snapshot_then_the_manifest_lists_fetchable_file
     ids = published(api, 2)
     manifest = api.call("GET", "/results").body
     names = {f["name"] for f in manifest["files"]}
-    assert names == {"summary.json", "proposals.csv", "segments.csv", "participation.json", "groups.json", "report.html"}
+    assert names == {
+        "summary.json", "proposals.csv", "segments.csv", "participation.json", "groups.json", "votes.json", "report.html", "report.en.html",
+    }
     s3 = boto3.client("s3")
     for f in manifest["files"]:
         key = f["url"].removeprefix("https://results.example/")

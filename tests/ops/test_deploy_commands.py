@@ -28,6 +28,8 @@ def ran(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, Any]]
         return subprocess.CompletedProcess(argv, 0)
 
     monkeypatch.setattr(cdk.subprocess, "run", fake_run)
+    # The account checks have their own tests (test_preflight.py): here the account is ready.
+    monkeypatch.setattr(cdk, "preflight", lambda connection, deployment, **flags: calls.append({"preflight": deployment, **flags}))
     return calls
 
 
@@ -38,7 +40,8 @@ def test_deploy_passes_the_consultation_stage_and_campaign_as_context(ran: list[
          "--cloudfront-web-acl", "arn:aws:wafv2:us-east-1:1:global/webacl/a/b"]
     )
     assert code == 0
-    (call,) = ran
+    checked, call = ran
+    assert checked["preflight"].stage == "prod" and not checked["bootstrap"] and not checked["set_api_logs_role"]
     assert call["argv"] == [
         "npx", "--no-install", "cdk", "deploy", "agora-demo-prod",
         "-c", "consultation=demo",
@@ -84,3 +87,37 @@ def test_no_cdk_cli_installed_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(cdk, "NODE_BIN", tmp_path / "node_modules" / ".bin")
     assert cli.main(["synth", "demo"]) == 2
     assert "npm ci" in capsys.readouterr().err
+
+
+def test_region_and_profile_reach_the_cdk_cli(ran: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile ops]\nregion = eu-central-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["diff", "demo", "--profile", "ops"]) == 0
+    assert ran[-1]["argv"][-2:] == ["--profile", "ops"]
+    assert ran[-1]["env"]["AWS_REGION"] == ran[-1]["env"]["CDK_DEFAULT_REGION"] == "eu-central-1"  # the profile's
+    assert cli.main(["diff", "demo", "--profile", "ops", "--region", "eu-west-3"]) == 0
+    assert ran[-1]["env"]["AWS_REGION"] == "eu-west-3"  # the command line wins
+    monkeypatch.setenv("AWS_REGION", "eu-north-1")
+    assert cli.main(["deploy", "demo", "--bootstrap", "--set-api-logs-role"]) == 0
+    checked, call = ran[-2:]
+    assert checked["bootstrap"] and checked["set_api_logs_role"]
+    assert call["env"]["AWS_DEFAULT_REGION"] == "eu-north-1"  # AWS_REGION alone is enough
+
+
+def test_a_custom_domain_is_passed_as_context(ran: list[dict[str, Any]]) -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    assert cli.main(["synth", "demo", "--domain", "consult.example.org", "--certificate-arn", arn]) == 0
+    argv = ran[0]["argv"]
+    assert "domain_name=consult.example.org" in argv and f"certificate_arn={arn}" in argv
+
+
+def test_a_refused_preflight_deploys_nothing(ran: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def refuse(*_: Any, **__: Any) -> None:
+        raise cdk.Refused("not deployed:\n- no CDK bootstrap")
+
+    monkeypatch.setattr(cdk, "preflight", refuse)
+    assert cli.main(["deploy", "demo", "--stage", "prod"]) == 2
+    assert not ran and "no CDK bootstrap" in capsys.readouterr().err

@@ -30,3 +30,19 @@ def test_moderators_are_invited_listed_and_removed(deployed: dict, capsys: pytes
 def test_adding_needs_an_email(deployed: dict, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["moderators", "add", "--consultation", "demo"]) == 2
     assert "needs an email" in capsys.readouterr().err
+
+
+def test_an_invitation_says_what_the_moderator_does_next(deployed: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["moderators", "add", "ana@example.org", "--consultation", "demo"]) == 0
+    said = capsys.readouterr().out
+    assert "ana@example.org: invited" in said and "temporary password" in said and "#/moderation" in said
+    assert "authenticator" not in said  # dev asks for no MFA
+
+
+def test_on_prod_the_next_steps_include_the_authenticator_app() -> None:
+    from agora.ops.moderators import next_steps
+
+    said = next_steps("ana@example.org", "https://d1234.cloudfront.net/", mfa=True)
+    lines = said.splitlines()
+    assert "open https://d1234.cloudfront.net/#/moderation" in said
+    assert "authenticator app" in lines[3] and lines[4].lstrip().startswith("4.")

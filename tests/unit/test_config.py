@@ -52,3 +52,24 @@ def test_a_minimal_consultation_gets_make_org_defaults():
 def test_incoherent_settings_are_refused_with_a_reason(overrides, message):
     with pytest.raises(ValidationError, match=message):
         config.Consultation.model_validate(base(**overrides))
+
+
+def test_a_consultation_may_declare_no_prefix_and_keeps_its_length_and_content_rules():
+    from agora.domain.errors import InvalidInput
+    from agora.domain.proposals import validate_text
+
+    k = config.Consultation.model_validate(base(languages=["en", "fr"], question={"en": "What?"}, proposals={"max_length": 40}))
+    assert k.proposals.prefix == {"en": "", "fr": ""}
+    assert validate_text("  Lower the voting age to 16 ", "en", k.proposals) == "Lower the voting age to 16"
+    for text, code in (("Too short", "too_short"), ("x" * 41, "too_long"), ("Ban <b>cars</b> now", "html"), ("", "empty")):
+        with pytest.raises(InvalidInput) as refused:
+            validate_text(text, "en", k.proposals)
+        assert refused.value.code == code
+    with pytest.raises(InvalidInput) as refused:
+        validate_text("Lower the voting age to 16", "de", k.proposals)
+    assert refused.value.code == "unsupported_language"
+
+
+def test_a_prefix_given_for_some_languages_only_is_still_refused():
+    with pytest.raises(ValidationError, match="prefix"):
+        config.Consultation.model_validate(base(languages=["fr", "en"], proposals={"prefix": {"fr": "Il faut "}}))

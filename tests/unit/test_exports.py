@@ -10,6 +10,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from html import escape
+
+import numpy as np
 import pytest
 
 from agora.config import DemographicQuestion
@@ -128,12 +131,39 @@ def test_the_report_shows_no_withheld_cell_and_escapes_proposals(skewed):
     r, out = skewed
     html = out["report.html"].decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
-    counted = [t for t in Tables(html).tables if t and t[0][:2] in (["choice", "participants"], ["group", "participants"])]
+    counted = [t for t in Tables(html).tables if t and t[0][:2] == ["choix", "participants"]]
     assert counted
     for table in counted:
         for row in table[1:]:
-            assert row[1] == "—" or int(row[1].replace(",", "")) >= K or row[1] == "0"
+            assert row[1] == "—" or int(row[1].replace("\u202f", "")) >= K or row[1] == "0"
     assert "old" in html  # the choice is listed, its count withheld
+
+
+@pytest.mark.parametrize(("name", "lang", "words"), [("report.html", "fr", "Comment lire ce rapport"), ("report.en.html", "en", "How to read this report")])
+def test_the_report_is_written_for_people_in_each_language(skewed, name, lang, words):
+    _, out = skewed
+    html = out[name].decode()
+    assert f'<html lang="{lang}">' in html and words in html
+    assert "<main>" in html and "<header>" in html and "<footer>" in html
+    assert "2026-03-01T00:00:00" not in html  # dates for people: "1 mars 2026 à 00:00 UTC"
+    assert ("1 mars 2026" if lang == "fr" else "1 March 2026") in html
+    for jargon in ("design effect", "raked_sample", "group-informed", "population_by_"):
+        assert jargon not in html
+    assert html.count(words) == 1  # the method is explained once
+    other = "report.en.html" if lang == "fr" else "report.html"
+    assert f'href="{other}"' in html
+
+
+def test_the_report_labels_its_map_and_names_its_groups(skewed):
+    r, out = skewed
+    html = out["report.en.html"].decode()
+    mapped = html[html.index("<h2>Consensus map</h2>"):html.index("</section>", html.index("<h2>Consensus map</h2>"))]
+    most_voted = r.proposals[int(np.nonzero(r.scores.tested)[0][0])].text
+    assert f">{escape(most_voted[:35])}" in mapped or f">{escape(most_voted)}<" in mapped
+    groups = json.loads(out["groups.json"])
+    shown = [g for g in groups["groups"] if not g["withheld"]]
+    assert shown and all(f"group {g['group']}" in html for g in shown)
+    assert "— — —" not in html
 
 
 def test_summary_counts_and_lists(skewed):
@@ -144,9 +174,30 @@ def test_summary_counts_and_lists(skewed):
     assert summary["proposals_without_enough_votes"] == int((r.scores.votes < 10).sum())
     for name, zone in (("top_consensus", "consensus"), ("most_controversial", "controversy"), ("most_rejected", "rejection")):
         assert all(e["zone"] == zone and e["votes"] >= 10 and e["low"] <= e["value"] <= e["high"] for e in summary[name])
+        assert all(e[f"{k}_low"] <= e[f"{k}_rate"] <= e[f"{k}_high"] for e in summary[name] for k in VOTE_KEYS)
+    plotted = summary["consensus_map"]
+    assert len(plotted) == int((r.scores.votes >= 10).sum()) > 0
+    assert [p["votes"] for p in plotted] == sorted((p["votes"] for p in plotted), reverse=True)
+    rows_by_id = {x["proposal_id"]: x for x in rows(out["proposals.csv"])}
+    for p in plotted:
+        row = rows_by_id[p["proposal_id"]]
+        assert p["zone"] == row["zone"]
+        assert (p["agree_rate"], p["controversy"]) == pytest.approx((float(row["agree_rate"]), float(row["controversy"])), abs=1e-4)
     shown = {(x["proposal_id"], x["dimension"], x["value"]) for x in rows(out["segments.csv"]) if x["weighting"] == "raw"}
     for d in summary["segments_disagree"]:
         assert len(set(d["zones"].values())) > 1 and all((d["proposal_id"], d["dimension"], v) in shown for v in d["zones"])
+
+
+def test_votes_give_each_proposals_trusted_votes_per_key(skewed):
+    r, out = skewed
+    published = json.loads(out["votes.json"])
+    assert published["keys"] == list(VOTE_KEYS) and published["generated_at"] == r.generated_at
+    by_id = {x["proposal_id"]: x for x in rows(out["proposals.csv"])}
+    assert set(published["proposals"]) == set(by_id)
+    for pid, split in published["proposals"].items():
+        assert split == [int(by_id[pid][k]) for k in VOTE_KEYS]
+        assert sum(split) == int(by_id[pid]["votes"])  # untrusted votes are not in the split
+    assert sum(map(sum, published["proposals"].values())) == json.loads(out["summary.json"])["votes"]
 
 
 def test_the_same_tallies_give_the_same_bytes(skewed):
@@ -204,7 +255,22 @@ def test_an_empty_consultation_publishes_valid_files(read):
     assert (summary["participants"], summary["proposals"], summary["votes"]) == (0, 0, 0)
     assert rows(out["proposals.csv"]) == [] and rows(out["segments.csv"]) == []
     assert json.loads(out["groups.json"])["groups"] == []
+    assert json.loads(out["votes.json"])["proposals"] == {}
     assert out["report.html"].startswith(b"<!doctype html>")
+
+
+def test_the_report_and_the_pages_use_the_same_words():
+    """The pages' strings (web/js) and the report's (report_words) are [French, English] pairs:
+    what both say — zones, list names — must read the same in the report and on the page."""
+    from agora.domain.report_words import WORDS
+
+    pages = {}
+    for script in (DOCS.parents[1] / "web" / "js").rglob("*.js"):
+        for key, pair in re.findall(r'^\s*"([\w.]+)": (\[".*"\]),$', script.read_text(), re.M):
+            pages[key] = tuple(json.loads(pair))
+    shared = set(WORDS) & set(pages)
+    assert {"zone.consensus", "zone.rejection", "list.top_consensus", "list.most_rejected", "list.empty"} <= shared
+    assert {key: WORDS[key] for key in shared} == {key: pages[key] for key in shared}
 
 
 HOSTILE = [

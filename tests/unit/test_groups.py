@@ -34,6 +34,15 @@ def test_the_matrix_keeps_active_participants_on_votable_proposals(monkeypatch):
     assert [s.proposals[j] for j in m.proposals] == [f"q{j}" for j in range(7)] and len(m.participants) == 2
 
 
+def test_with_fewer_proposals_than_min_votes_a_vote_on_each_is_enough():
+    # Polis's in-conv rule, min(7, comments): 5 proposals, so 5 votes count and 4 do not
+    votes = [(f"p{i}", f"q{j}", "agree" if (i + j) % 2 else "disagree") for i in range(6) for j in range(5 - (i == 5))]
+    s = VoteSample.of(votes, {}, len(votes), True)
+    m = g.matrix(s, set(s.proposals))
+    assert [s.participants[i] for i in m.participants] == [f"p{i}" for i in range(5)]
+    assert opinion_groups(s, set(s.proposals), Choice()) is not None
+
+
 def test_vote_keys_become_plus_one_minus_one_and_zero():
     votes = [("a", f"q{j}", k) for j, k in enumerate(["agree", "disagree", "neutral"] * 3)]
     s = VoteSample.of(votes, {}, len(votes), True)
@@ -99,3 +108,35 @@ def test_group_informed_consensus_by_hand():
 def test_too_small_a_sample_has_no_groups():
     s = VoteSample.of([("a", "q1", "agree")], {}, 1, True)
     assert opinion_groups(s, {"q1"}, Choice()) is None
+
+
+def test_a_handful_of_outliers_join_the_nearest_real_group():
+    # 60 and 40 participants in two crowds, and 2 far away: a cluster of 2 is not an opinion group
+    x = np.array([[0.0, 0.0]] * 60 + [[10.0, 0.0]] * 40 + [[100.0, 0.0]] * 2)
+    labels = g.without_outliers(x, np.array([0] * 60 + [1] * 40 + [2] * 2))
+    assert labels.tolist() == [0] * 60 + [1] * 42
+    kept = np.array([0] * 60 + [1] * 40 + [2] * 2)
+    assert g.without_outliers(x[:50], kept[:50]).tolist() == kept[:50].tolist()  # nothing small: unchanged
+
+
+def three_camps(people=90, proposals=30, seed=4):
+    """Three camps, each agreeing with its own third of the proposals and rejecting the rest."""
+    rng = np.random.default_rng(seed)
+    votes = []
+    for i in range(people):
+        for q in rng.choice(proposals, size=15, replace=False):
+            likes = q % 3 == i % 3
+            key = "agree" if likes == (rng.random() < 0.9) else "disagree"
+            votes.append((f"p{i:03d}", f"q{q:03d}", key))
+    return VoteSample.of(votes, {}, len(votes), True)
+
+
+def test_three_clear_camps_are_three_groups_and_a_small_gain_does_not_add_one(monkeypatch):
+    s = three_camps()
+    found = opinion_groups(s, set(s.proposals), Choice())
+    assert found is not None and found.count == 3
+    camp = np.array([int(s.participants[i][1:]) % 3 for i in found.matrix.participants])
+    assert len(set(zip(camp, found.labels))) == 3
+    # the same sample, if three groups had to beat two by more than they do, stays at two
+    monkeypatch.setattr(g, "SILHOUETTE_MARGIN", found.silhouettes[3] - found.silhouettes[2] + 0.01)
+    assert opinion_groups(s, set(s.proposals), Choice()).count == 2

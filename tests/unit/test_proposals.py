@@ -86,18 +86,22 @@ TRANSITIONS = {
     (Status.PENDING, Action.REFUSE): True,
     (Status.PENDING, Action.POSTPONE): True,
     (Status.PENDING, Action.TAG): True,
+    (Status.PENDING, Action.REOPEN): False,  # nothing to undo
     (Status.POSTPONED, Action.ACCEPT): True,
     (Status.POSTPONED, Action.REFUSE): True,
     (Status.POSTPONED, Action.POSTPONE): False,
     (Status.POSTPONED, Action.TAG): True,
+    (Status.POSTPONED, Action.REOPEN): True,
     (Status.ACCEPTED, Action.ACCEPT): False,  # would change a text people voted on
     (Status.ACCEPTED, Action.REFUSE): True,  # a problem found after publication
     (Status.ACCEPTED, Action.POSTPONE): False,
     (Status.ACCEPTED, Action.TAG): True,
+    (Status.ACCEPTED, Action.REOPEN): True,  # an acceptance undone; its votes so far stay counted for it
     (Status.REFUSED, Action.ACCEPT): True,  # reconsidered: nobody voted on it yet
     (Status.REFUSED, Action.REFUSE): False,
     (Status.REFUSED, Action.POSTPONE): False,
     (Status.REFUSED, Action.TAG): False,
+    (Status.REFUSED, Action.REOPEN): True,
 }
 
 

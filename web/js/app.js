@@ -1,8 +1,10 @@
 // The pages' shell: one HTML page, one view at a time chosen by the address's #/route, each view
 // a module loaded on first use (a citizen never downloads the moderation page).
 import { request } from "./api.js";
+import { completeSignIn } from "./auth.js";
 import { h, explain } from "./dom.js";
 import { ensureParticipant } from "./participant.js";
+import { cached, remember } from "./consultation-cache.js";
 import { chooseLanguage, currentLanguage, languageName, setLanguage, t, translateStatic } from "./i18n.js";
 
 const VIEWS = ["home", "vote", "propose", "results", "profile", "moderation"];
@@ -63,13 +65,32 @@ function languageSwitch(languages) {
   });
 }
 
+/** What changes the page besides the figures (the home page refreshes those itself). */
+const shape = ({ counts, counts_at, ...rest }) => JSON.stringify(rest);
+
+async function fresh() {
+  const latest = remember(await request("GET", "/consultation"));
+  if (!consultation) return (consultation = latest);
+  const changed = shape(latest) !== shape(consultation);
+  consultation = latest;
+  dispatchEvent(new CustomEvent("agora:consultation", { detail: latest }));
+  if (changed) show(shown, { focus: false });
+  return latest;
+}
+
 async function start() {
-  try {
-    consultation = await request("GET", "/consultation");
-  } catch (error) {
-    main.replaceChildren(h("p", { role: "alert" }, explain(error)));
-    return;
-  }
+  await completeSignIn(); // a moderator back from the managed login (js/auth.js)
+  // A returning visitor's page is drawn at once from the last answer, then brought up to date.
+  consultation = cached();
+  const arriving = fresh();
+  if (!consultation) {
+    try {
+      await arriving;
+    } catch (error) {
+      main.replaceChildren(h("p", { role: "alert" }, explain(error)));
+      return;
+    }
+  } else arriving.catch(() => {}); // the cached page stays; the next visit tries again
   chooseLanguage(consultation.languages);
   translateStatic();
   languageSwitch(consultation.languages);
@@ -78,8 +99,9 @@ async function start() {
     if (name) show(name);
   });
   const first = routeOf(location.hash) ?? "home";
-  // Every citizen gets an anonymous identity on arrival (counted as a participant); a failure
-  // here is retried by the first action that needs it. Moderators are not citizens.
+  // Every citizen gets an anonymous identity on arrival (counted as a participant once they
+  // vote or propose); a failure here is retried by the first action that needs it. Moderators
+  // are not citizens.
   if (first !== "moderation") ensureParticipant().catch(() => {});
   await show(first, { focus: false });
 }

@@ -1,5 +1,5 @@
 // Building the pages: elements from plain data (text is never parsed as HTML), and messages.
-import { t } from "./i18n.js";
+import { hasString, t } from "./i18n.js";
 
 /** h("button", {type: "button", onclick}, "Agree"): attributes set as given (true = present,
  * null/false = absent), on* as listeners; children are nodes or text. */
@@ -26,16 +26,20 @@ function waitText(seconds) {
   return seconds >= 120 ? t("wait.minutes", { n: Math.ceil(seconds / 60) }) : t("wait.seconds", { n: seconds ?? 1 });
 }
 
-/** What to tell a person about a failed call: the API's own explanation, framed by its status. */
+/** What to tell a person about a failed call, in their language: a page's own words for a code
+ * first, then the shared ones, then its status. The API's message is English and may name ids, so
+ * it is never shown; the code stays in parentheses for a support request. */
 export function explain(error, specific = {}) {
-  if (specific[error.code]) return t(specific[error.code], { ...error.details, wait: waitText(error.retryAfter) });
+  const vars = { ...error.details, wait: waitText(error.retryAfter), code: error.code ?? "—", status: error.status ?? "—" };
+  const words = specific[error.code] ?? (hasString(`code.${error.code}`) ? `code.${error.code}` : null);
+  if (words) return t(words, vars);
   switch (error.status) {
     case 0: return t("error.network");
     case 401: return t("error.401");
-    case 409: return t("error.409", { message: error.message });
-    case 422: return error.message;
-    case 429: return t("error.429", { wait: waitText(error.retryAfter) });
-    case 503: return t("error.503", { wait: waitText(error.retryAfter) });
-    default: return t("error.other", { status: error.status ?? "—", message: error.message });
+    case 409: return t("error.409", vars);
+    case 422: return t("error.422", vars);
+    case 429: return t("error.429", vars);
+    case 503: return t("error.503", vars);
+    default: return t("error.other", vars);
   }
 }

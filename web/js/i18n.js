@@ -25,6 +25,8 @@ export function setLanguage(lang, remember = true) {
 
 export const currentLanguage = () => language;
 
+export const hasString = (key) => strings.has(key);
+
 /** A UI string with {placeholders} filled in; `n` also picks the plural form ("key.one" / "key.other"). */
 export function t(key, vars = {}) {
   const plural = vars.n === undefined ? undefined : strings.get(`${key}.${new Intl.PluralRules(language).select(vars.n)}`);
@@ -69,12 +71,21 @@ addStrings({
   "counts.votes.other": ["votes", "votes"],
   "counts.label": ["Chiffres de la consultation", "The consultation in figures"],
   "counts.at": ["Au {time}.", "As of {time}."],
+  "counts.who": ["Participants : les personnes qui ont voté ou proposé.", "Participants: the people who voted or proposed."],
   "error.network": ["Le service ne répond pas. Vérifiez votre connexion et réessayez.", "The service does not answer. Check your connection and try again."],
   "error.401": ["Votre session n'était plus valable ; une nouvelle a été ouverte. Recommencez, s'il vous plaît.", "Your session was no longer valid; a new one has been started. Please try again."],
-  "error.409": ["Cette action est déjà en cours ou n'est plus possible : {message}", "This is already under way or no longer possible: {message}"],
+  "error.409": ["Cette action est déjà en cours ou n'est plus possible ({code}).", "This is already under way or no longer possible ({code})."],
+  "error.422": ["La demande a été refusée ({code}) : vérifiez ce que vous avez saisi.", "The request was refused ({code}): check what you entered."],
   "error.429": ["Trop de demandes à la suite. Réessayez dans {wait}.", "Too many requests in a row. Try again in {wait}."],
   "error.503": ["Le service est très sollicité. Réessayez dans {wait}.", "The service is very busy. Try again in {wait}."],
-  "error.other": ["Une erreur est survenue ({status}) : {message}", "Something went wrong ({status}): {message}"],
+  "error.other": ["Une erreur est survenue de notre côté ({status}, {code}). Réessayez dans un moment.", "Something went wrong on our side ({status}, {code}). Try again in a moment."],
+  "code.busy": ["Le service est très sollicité. Réessayez dans un instant.", "The service is very busy. Try again in a moment."],
+  "code.overloaded": ["Le service est très sollicité. Réessayez dans {wait}.", "The service is very busy. Try again in {wait}."],
+  "code.request_in_progress": ["Cette demande est déjà en cours ; attendez sa réponse.", "This request is already under way; wait for its answer."],
+  "code.consultation_not_open": ["La consultation n'est pas ouverte en ce moment.", "The consultation is not open right now."],
+  "code.proposal_not_found": ["Cette proposition n'existe pas ou n'est plus visible.", "This proposal does not exist or is no longer visible."],
+  "code.internal": ["Une erreur est survenue de notre côté ; rien n'a été modifié. Réessayez dans un moment.", "Something went wrong on our side; nothing was changed. Try again in a moment."],
+  "code.invalid_request": ["La demande a été refusée : vérifiez ce que vous avez saisi.", "The request was refused: check what you entered."],
   "wait.seconds.one": ["{n} seconde", "{n} second"],
   "wait.seconds.other": ["{n} secondes", "{n} seconds"],
   "wait.minutes.one": ["{n} minute", "{n} minute"],

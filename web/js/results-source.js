@@ -19,6 +19,6 @@ export function counts(summary) {
   const time = formatDate(summary.generated_at, { dateStyle: "medium", timeStyle: "short" });
   return [
     h("dl", { class: "counts" }, ["participants", "proposals", "votes"].map(figure)),
-    h("p", { class: "note" }, t("counts.at", { time })),
+    h("p", { class: "note" }, t("counts.at", { time }), " ", t("counts.who")),
   ];
 }

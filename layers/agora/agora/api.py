@@ -136,6 +136,21 @@ class QueueItem(ModeratedProposal):
 class Queue(BaseModel):
     proposals: list[QueueItem]
     lock_seconds: int
+    pending: int = Field(description="Pending proposals in all, those handed out included.")
+
+
+class LockRenewal(Body):
+    proposal_ids: list[str] = Field(min_length=1, max_length=100)
+
+
+class Locks(BaseModel):
+    locks: dict[str, float | None] = Field(description="Per proposal: the lock's new end, or null when someone else holds it or it was decided.")
+    lock_seconds: int
+
+
+class ModeratedPage(BaseModel):
+    proposals: list[ModeratedProposal]
+    next_cursor: str | None = Field(None, description="Send it back as `cursor` for the next page; null on the last.")
 
 
 class Acceptance(Body):
@@ -151,7 +166,7 @@ class Refusal(Body):
 
 
 class BulkAction(Body):
-    action: Literal["accept", "refuse", "postpone", "tag"]
+    action: Literal["accept", "refuse", "postpone", "tag", "reopen"]
     proposal_ids: list[str] = Field(min_length=1, max_length=100)
     reason: Reason | None = Field(None, description="For `refuse`.")
     duplicate_of: str | None = Field(None, pattern=ID_PATTERN, description="For `refuse` with `already_exists`.")

@@ -38,7 +38,12 @@ class Strict(BaseModel):
 
 
 class ProposalRules(Strict):
-    prefix: dict[str, str] = Field(description="Fixed opening per language, counted in the length.")
+    prefix: dict[str, str] = Field(
+        description=(
+            "Fixed opening per language, counted in the length (Make.org's 'Il faut '). Left out of the file:"
+            " no prefix in any language (a Polis-style consultation); \"\" for one language: none in that one."
+        )
+    )
     min_length: int = Field(12, ge=1)
     max_length: int = Field(140, ge=1)
     # At most 100, so that a participant's own proposals are read back in one BatchGetItem.
@@ -138,6 +143,21 @@ class DemographicQuestion(Strict):
         default_factory=dict,
         description="Share of the target population per choice (all choices, summing to 1); empty: no weighting.",
     )
+    choice_labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="What people read for a choice, per language (e.g. 29 → Finistère); a choice without one shows as written.",
+    )
+
+    @model_validator(mode="after")
+    def _labels_name_choices(self) -> DemographicQuestion:
+        unknown = set(self.choice_labels) - set(self.choices)
+        if unknown:
+            raise ValueError(f"choice_labels of {self.id!r} name choices it does not have: {sorted(unknown)}")
+        return self
+
+    def choice_label(self, choice: str, language: str) -> str:
+        labels = self.choice_labels.get(choice, {})
+        return labels.get(language) or next(iter(labels.values()), choice)
 
     @model_validator(mode="after")
     def _margins_cover_the_choices(self) -> DemographicQuestion:
@@ -183,6 +203,16 @@ class Consultation(Strict):
             "The published results files are open data and allow any origin."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_prefix_unless_given(cls, data: object) -> object:
+        # The rules keep one (possibly empty) prefix per language, so that the language check
+        # and the length count stay one code path with or without a prefix.
+        if isinstance(data, dict) and isinstance(data.get("proposals"), dict) and "prefix" not in data["proposals"]:
+            languages = data.get("languages") or ()
+            return {**data, "proposals": {**data["proposals"], "prefix": {lang: "" for lang in languages}}}
+        return data
 
     @field_validator("origins")
     @classmethod

@@ -22,6 +22,8 @@ DECISION_SK = "DECISION#"  # under a proposal: its moderation audit trail
 SUBMISSIONS_SK = "SUBMISSIONS"  # under a participant: their proposal ids, for the caps and "my proposals"
 THEMES = "THEMES"  # one partition holds the consultation's themes
 THEME_SK = "THEME#"
+IMPORT = "IMPORT#"  # one partition per imported conversation: its record (META_SK) and audit trail
+IMPORT_RUN_SK = "RUN#"  # one entry per run of the import: who, when, what it wrote
 
 # --- item keys in the tallies table ---------------------------------------------------
 
@@ -160,6 +162,9 @@ ROUTES = (
     Route("POST", "/moderation/proposals/{proposal_id}/accept", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/refuse", F.MODERATE, M),
     Route("POST", "/moderation/proposals/{proposal_id}/postpone", F.MODERATE, M),
+    Route("POST", "/moderation/proposals/{proposal_id}/reopen", F.MODERATE, M),
+    Route("GET", "/moderation/proposals", F.MODERATE, M),
+    Route("POST", "/moderation/locks", F.MODERATE, M),
     Route("GET", "/moderation/proposals/{proposal_id}/decisions", F.MODERATE, M),
     Route("POST", "/moderation/bulk", F.MODERATE, M),
     Route("POST", "/moderation/themes", F.MODERATE, M, status=201),
@@ -173,6 +178,13 @@ HTTP_FUNCTIONS = tuple(dict.fromkeys(r.function for r in ROUTES))
 # --- deployed stacks ----------------------------------------------------------------------
 
 STAGES = ("dev", "prod")
+# Concurrency each stage reserves, by function: caps where a runaway (a loop, a flood on one route)
+# would take the account's concurrency from voting: snapshot never overlaps itself, moderation and
+# proposals stay small. Read by the stack (infra/stage.py) and by `agora deploy`'s quota check.
+RESERVED_CONCURRENCY: dict[str, dict[Function, int]] = {
+    "dev": {},
+    "prod": {Function.SNAPSHOT: 1, Function.MODERATE: 10, Function.PROPOSE: 50},
+}
 
 
 def stack_name(slug: str, stage: str) -> str:
@@ -189,6 +201,8 @@ class Context(str, Enum):
     WARM_WRITE_UNITS = "warm_write_units"  # content and tallies tables ready for this many writes/s (docs/capacity.md)
     CLOUDFRONT_WEB_ACL = "cloudfront_web_acl_arn"  # made once per account in us-east-1
     ALARM_EMAIL = "alarm_email"  # subscribed to the alarms topic
+    DOMAIN_NAME = "domain_name"  # the pages' own domain (CloudFront), with ...
+    CERTIFICATE_ARN = "certificate_arn"  # ... its ACM certificate in us-east-1: TLS 1.2 at least
 
 
 class Output(str, Enum):
@@ -204,6 +218,8 @@ class Output(str, Enum):
     METRICS_NAMESPACE = "MetricsNamespace"
     USER_POOL = "UserPoolId"
     USER_POOL_CLIENT = "UserPoolClientId"
+    LOGIN_URL = "ModeratorLoginUrl"  # Cognito's managed login
+    PAGES_URL = "PagesUrl"  # where citizens go, and moderators to /#/moderation
 
 
 # --- metrics (EMF, namespace = the stack name, dimension service = METRICS_SERVICE) -----------

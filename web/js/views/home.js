@@ -1,12 +1,14 @@
 // The consultation's front page: the question, how to take part, and live figures.
+import { request } from "../api.js";
 import { h } from "../dom.js";
 import { addStrings, formatDate, local, t } from "../i18n.js";
-import { counts, fileUrl, manifest } from "../results-source.js";
-import { fetchJson } from "../api.js";
+import { counts } from "../results-source.js";
+import { remember } from "../consultation-cache.js";
 
-// The figures come from the published snapshot (a CDN file on AWS), never from the database,
-// so a TV spot's visitors cost nothing to count; the snapshot itself is only this fresh anyway.
-const REFRESH_MS = 30_000;
+// The figures are the ones GET /consultation carries (from the last snapshot, held in the
+// function's memory: no database read, no results file to download); the snapshot itself is
+// only this fresh anyway.
+const REFRESH_MS = 60_000;
 
 addStrings({
   "home.open": ["Ouverte du {opens} au {closes}.", "Open from {opens} to {closes}."],
@@ -22,7 +24,7 @@ addStrings({
 export async function render(page, { consultation }) {
   const dates = { opens: formatDate(consultation.opens_at), closes: formatDate(consultation.closes_at) };
   const open = consultation.status === "open";
-  const figures = h("div", { class: "counts-box" }, h("p", { class: "note" }, t("loading")));
+  const figures = h("div", { class: "counts-box" });
   page.append(
     h("h1", {}, local(consultation.question)),
     h("p", { class: "lead" }, local(consultation.context)),
@@ -38,16 +40,19 @@ export async function render(page, { consultation }) {
     h("section", { "aria-labelledby": "figures-title" }, h("h2", { id: "figures-title" }, t("counts.label")), figures),
   );
 
-  let summaryUrl;
+  function show(latest) {
+    figures.replaceChildren(...(latest.counts_at ? counts({ ...latest.counts, generated_at: latest.counts_at }) : [h("p", { class: "note" }, t("home.no_figures"))]));
+  }
   async function refresh() {
     try {
-      summaryUrl ??= fileUrl(await manifest(), "summary.json", "latest_url");
-      figures.replaceChildren(...counts(await fetchJson(summaryUrl)));
+      show(remember(await request("GET", "/consultation")));
     } catch {
-      figures.replaceChildren(h("p", { class: "note" }, t("home.no_figures")));
+      // the figures shown stay: they are dated
     }
   }
-  refresh(); // the page shows at once; the figures' place is kept for them (no layout shift)
+  show(consultation);
+  const updated = (event) => show(event.detail); // the shell's own refresh of a cached answer
+  addEventListener("agora:consultation", updated);
   const timer = setInterval(() => document.visibilityState === "visible" && refresh(), REFRESH_MS);
-  return () => clearInterval(timer);
+  return () => (clearInterval(timer), removeEventListener("agora:consultation", updated));
 }

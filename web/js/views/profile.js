@@ -28,7 +28,7 @@ export async function render(page, { consultation }) {
           "label",
           { class: "choice" },
           h("input", { type: "radio", name: q.id, value: choice, checked: (answers[q.id] ?? "") === choice }),
-          ` ${choice || t("profile.skip")}`,
+          ` ${choice ? local(q.choice_labels?.[choice]) || choice : t("profile.skip")}`,
         ),
       ),
     );

@@ -35,10 +35,22 @@ addStrings({
   "propose.consultation_not_open": ["La consultation n'accepte pas de propositions en ce moment.", "The consultation is not taking proposals right now."],
   "propose.hourly_cap_reached": ["Vous avez fait beaucoup de propositions en une heure ; la prochaine sera la bienvenue dans {wait}.", "You have made many proposals within an hour; the next one is welcome in {wait}."],
   "propose.proposal_cap_reached": ["Vous avez fait {limit} propositions, le maximum pour cette consultation. Merci !", "You have made {limit} proposals, the most this consultation takes. Thank you!"],
+  "propose.sending": ["Envoi…", "Sending…"],
+  "propose.sent_changed": ["Votre première version a été envoyée. Le texte modifié depuis n'est pas encore envoyé : envoyez-le s'il s'agit d'une autre idée.", "Your first version was sent. The text you changed since has not been sent: send it if it is another idea."],
+  "propose.yours_already": ["Vous avez déjà envoyé cette proposition ({status}).", "You have already sent this proposal ({status})."],
+  "propose.original": ["Elle existe déjà : « {text} »", "It already exists: “{text}”"],
+  "propose.original_pending": ["Une proposition identique attend déjà la modération.", "An identical proposal is already awaiting moderation."],
+  "propose.missing_prefix": ["La proposition doit commencer par « {prefix} ».", "The proposal must begin with “{prefix}”."],
+  "propose.unsupported_language": ["Cette langue n'est pas proposée par la consultation.", "The consultation does not take this language."],
+  "propose.idempotency_key_reused": ["Le texte a changé pendant l'envoi ; envoyez-le de nouveau.", "The text changed while it was being sent; send it again."],
+  "propose.too_many_proposals_from_network": ["Beaucoup de propositions viennent de votre réseau en ce moment. Réessayez dans {wait}.", "Many proposals are coming from your network right now. Try again in {wait}."],
 });
 
 const ERRORS = Object.fromEntries(
-  ["empty", "too_short", "too_long", "html", "control_character", "repeated_characters", "consultation_not_open", "hourly_cap_reached", "proposal_cap_reached"].map((code) => [code, `propose.${code}`]),
+  [
+    "empty", "too_short", "too_long", "html", "control_character", "repeated_characters", "missing_prefix", "unsupported_language",
+    "consultation_not_open", "hourly_cap_reached", "proposal_cap_reached", "idempotency_key_reused", "too_many_proposals_from_network",
+  ].map((code) => [code, `propose.${code}`]),
 );
 
 /** Characters as the API counts them: code points of the NFC text, trimmed, prefix included. */
@@ -47,10 +59,26 @@ const length = (text) => [...text.normalize("NFC").trim()].length;
 /** A fresh key per proposal, so a resend after a lost answer does not create it twice. */
 const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 
+/** What a citizen would call "the same text": case, spacing and a final full stop aside. */
+const sameText = (a, b) => {
+  const plain = (text) => text.normalize("NFC").toLocaleLowerCase().replace(/\s+/g, " ").replace(/[\s.!…]+$/u, "").trim();
+  return plain(a) === plain(b);
+};
+
+/** The field holds what follows the fixed prefix: a typed or pasted prefix is dropped, as are
+ * leading spaces, and line breaks (which the API refuses) become spaces. */
+function withoutPrefix(value, prefix) {
+  const text = value.replace(/[\r\n]+/g, " ").trimStart(); // the prefix already ends the line with its space
+  const head = prefix.trim().toLocaleLowerCase();
+  const typed = text.slice(0, head.length).toLocaleLowerCase() === head && /^(\s|$)/u.test(text.slice(head.length));
+  return typed ? text.slice(head.length).trimStart() : text;
+}
+
 export async function render(page, { consultation }) {
   const { min_length: min, max_length: max, languages } = consultation;
   let language = languages.includes(currentLanguage()) ? currentLanguage() : languages[0];
-  let key = newKey();
+  const keys = new Map(); // text → Idempotency-Key: a resend of one text reuses its key, a changed text gets a new one
+  let mineList = [];
   let pause;
   let searching;
   let similarShown = 0;
@@ -61,44 +89,28 @@ export async function render(page, { consultation }) {
   const label = h("label", { for: "proposal-text" });
   const hint = h("p", { id: "proposal-hint", class: "hint" });
   const prefixBox = h("span", { class: "prefix", "aria-hidden": "true" });
-  const field = h("textarea", { id: "proposal-text", name: "text", rows: 3, "aria-describedby": "proposal-hint proposal-count", autocomplete: "off", oninput: typed });
+  const field = h("textarea", { id: "proposal-text", name: "text", rows: 3, "aria-describedby": "proposal-hint proposal-count", autocomplete: "off", oninput: typed, onkeydown: enterSubmits });
   const count = h("p", { id: "proposal-count", class: "count" });
   const spoken = h("p", { class: "visually-hidden", "aria-live": "polite" });
-  const error = h("p", { id: "proposal-error", class: "message", role: "alert" });
+  const error = h("div", { id: "proposal-error", class: "message", role: "alert" });
   const similar = h("section", { class: "similar", hidden: true, "aria-labelledby": "similar-title" });
   const sent = h("p", { class: "confirmation", role: "status" });
+  const button = h("button", { type: "submit", class: "button primary" }, t("propose.submit"));
+  const form = h("form", { class: "propose", novalidate: true, onsubmit: submit }, languageField(), label, hint, h("div", { class: "prefixed" }, prefixBox, field), count, spoken, similar, error, button, sent);
   const mine = h("ul", { class: "mine" });
-  const languageField =
-    languages.length > 1 &&
-    h(
+
+  page.append(h("h1", {}, t("propose.title")), form, h("section", { "aria-labelledby": "mine-title" }, h("h2", { id: "mine-title" }, t("propose.mine")), mine));
+
+  function languageField() {
+    if (languages.length < 2) return null;
+    const choose = (event) => ((language = event.target.value), describe(), typed());
+    return h(
       "p",
       {},
       h("label", { for: "proposal-language" }, t("propose.language")),
-      h(
-        "select",
-        { id: "proposal-language", onchange: (event) => ((language = event.target.value), describe(), typed()) },
-        languages.map((lang) => h("option", { value: lang, lang, selected: lang === language }, languageName(lang))),
-      ),
+      h("select", { id: "proposal-language", onchange: choose }, languages.map((lang) => h("option", { value: lang, lang, selected: lang === language }, languageName(lang)))),
     );
-
-  page.append(
-    h("h1", {}, t("propose.title")),
-    h(
-      "form",
-      { class: "propose", novalidate: true, onsubmit: submit },
-      languageField,
-      label,
-      hint,
-      h("div", { class: "prefixed" }, prefixBox, field),
-      count,
-      spoken,
-      similar,
-      error,
-      h("button", { type: "submit", class: "button primary" }, t("propose.submit")),
-      sent,
-    ),
-    h("section", { "aria-labelledby": "mine-title" }, h("h2", { id: "mine-title" }, t("propose.mine")), mine),
-  );
+  }
 
   function describe() {
     label.textContent = t("propose.label", { prefix: prefix().trim() });
@@ -117,6 +129,8 @@ export async function render(page, { consultation }) {
   }
 
   function typed() {
+    const cleaned = withoutPrefix(field.value, prefix());
+    if (cleaned !== field.value) field.value = cleaned;
     showCount();
     sent.textContent = "";
     clearTimeout(pause);
@@ -124,6 +138,13 @@ export async function render(page, { consultation }) {
       spoken.textContent = count.textContent; // read once the citizen pauses, not at every key
       findSimilar();
     }, PAUSE_MS);
+  }
+
+  /** One line of text: Enter sends it, as in any single-line field. */
+  function enterSubmits(event) {
+    if (event.key !== "Enter" || event.isComposing) return;
+    event.preventDefault();
+    form.requestSubmit();
   }
 
   async function findSimilar() {
@@ -142,60 +163,98 @@ export async function render(page, { consultation }) {
     similar.hidden = found.length === 0;
     similar.replaceChildren(
       h("h2", { id: "similar-title", class: "small" }, t("propose.similar")),
-      h("ul", {}, found.map((p) => h("li", {}, h("p", {}, p.text), backButton(p.id)))),
+      h("ul", {}, found.map((p) => h("li", {}, h("p", { lang: p.language }, p.text), backButton(p.id)))),
     );
     if (found.length && found.length !== similarShown) announce(t("propose.similar_found", { n: found.length }));
     similarShown = found.length;
   }
 
   function backButton(id) {
-    const button = h("button", { type: "button", class: "button small" }, t("propose.agree"));
-    button.addEventListener("click", async () => {
+    const back = h("button", { type: "button", class: "button small" }, t("propose.agree"));
+    back.addEventListener("click", async () => {
       try {
         await asParticipant("PUT", `/proposals/${id}/vote`, { body: { key: "agree" } });
-        button.replaceWith(h("p", { class: "confirmation", tabindex: "-1" }, t("propose.agreed")));
-        similar.querySelector(".confirmation").focus();
+        const done = h("p", { class: "confirmation", tabindex: "-1" }, t("propose.agreed"));
+        back.replaceWith(done);
+        done.focus();
       } catch (failure) {
         error.textContent = explain(failure);
       }
     });
-    return button;
+    return back;
+  }
+
+  function refuse(message, textAtFault) {
+    error.textContent = message; // role="alert": read out wherever the focus is
+    if (!textAtFault) return;
+    // The text itself is at fault: mark the field and put the cursor back in it.
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-errormessage", "proposal-error");
+    field.focus();
   }
 
   async function submit(event) {
     event.preventDefault();
+    if (button.disabled) return;
     error.textContent = "";
+    sent.textContent = "";
     field.removeAttribute("aria-invalid");
+    const text = fullText();
+    const twin = mineList.find((p) => sameText(p.original_text ?? p.text, text) || sameText(p.text, text));
+    if (twin) return refuse(t("propose.yours_already", { status: t(`status.${twin.status}`, { reason: t(`reason.${twin.refusal_reason}`) }) }), true);
+    if (!keys.has(text)) keys.set(text, newKey());
+    inFlight(true);
     try {
-      await asParticipant("POST", "/proposals", { body: { text: fullText(), language }, headers: { "Idempotency-Key": key } });
+      await asParticipant("POST", "/proposals", { body: { text, language }, headers: { "Idempotency-Key": keys.get(text) } });
     } catch (failure) {
-      error.textContent = explain(failure, ERRORS); // role="alert": read out wherever the focus is
-      if (failure.status === 422) {
-        // The text itself is at fault: mark the field and put the cursor back in it.
-        field.setAttribute("aria-invalid", "true");
-        field.setAttribute("aria-errormessage", "proposal-error");
-        field.focus();
-      }
-      return;
+      return refuse(explain(failure, ERRORS), failure.status === 422);
+    } finally {
+      inFlight(false);
     }
-    key = newKey();
+    keys.delete(text);
+    accepted(text);
+    await listMine();
+  }
+
+  function inFlight(on) {
+    button.disabled = on;
+    button.textContent = t(on ? "propose.sending" : "propose.submit");
+  }
+
+  /** Clear the field only if it still holds what was sent: a correction typed meanwhile is kept. */
+  function accepted(text) {
+    if (fullText() !== text) return (sent.textContent = t("propose.sent_changed"));
     field.value = "";
     showCount();
     showSimilar([]);
     sent.textContent = t("propose.sent");
-    await listMine();
   }
 
   async function listMine() {
-    const { proposals } = await asParticipant("GET", "/participants/me/proposals");
-    const item = (p) =>
-      h(
-        "li",
-        { class: `status-${p.status}` },
-        h("p", { lang: p.language }, p.text),
-        h("p", { class: "status" }, t(`status.${p.status}`, { reason: t(`reason.${p.refusal_reason}`) }), " · ", t("propose.sent_on", { date: formatDate(p.created_at * 1000) })),
-      );
-    mine.replaceChildren(...(proposals.length ? proposals.map(item) : [h("li", {}, t("propose.none"))]));
+    mineList = (await asParticipant("GET", "/participants/me/proposals")).proposals;
+    const items = await Promise.all(mineList.map(mineItem));
+    mine.replaceChildren(...(items.length ? items : [h("li", {}, t("propose.none"))]));
+  }
+
+  async function mineItem(p) {
+    const status = t(`status.${p.status}`, { reason: t(`reason.${p.refusal_reason}`) });
+    return h(
+      "li",
+      { class: `status-${p.status}` },
+      h("p", { lang: p.language }, p.text),
+      h("p", { class: "status" }, status, " · ", t("propose.sent_on", { date: formatDate(p.created_at * 1000) })),
+      p.duplicate_of ? await original(p.duplicate_of) : null,
+    );
+  }
+
+  /** The proposal a refused one repeats, to be backed instead (a pending one is not public). */
+  async function original(id) {
+    try {
+      const found = await request("GET", `/proposals/${id}`);
+      return h("div", { class: "original", "data-proposal-id": id }, h("p", { lang: found.language }, t("propose.original", { text: found.text })), backButton(id));
+    } catch {
+      return h("p", { class: "original" }, t("propose.original_pending"));
+    }
   }
 
   describe();

@@ -34,8 +34,8 @@ def _submissions_key(participant_id: str) -> dict[str, Any]:
     return {"pk": {"S": c.PARTICIPANT + participant_id}, "sk": {"S": c.SUBMISSIONS_SK}}
 
 
-def _decision_item(d: Decision) -> dict[str, Any]:
-    sk = f"{c.DECISION_SK}{int(d.at * 1000):015d}#{uuid.uuid4().hex[:8]}"
+def decision_item(d: Decision, suffix: str = "") -> dict[str, Any]:
+    sk = f"{c.DECISION_SK}{int(d.at * 1000):015d}#{suffix or uuid.uuid4().hex[:8]}"
     return {
         "pk": {"S": c.PROPOSAL + d.proposal_id},
         "sk": {"S": sk},
@@ -162,7 +162,7 @@ class ProposalStore:
         }
         try:
             self.db.transact_write_items(
-                TransactItems=[{"Update": update}, {"Put": {"TableName": self.table, "Item": _decision_item(decision)}}]
+                TransactItems=[{"Update": update}, {"Put": {"TableName": self.table, "Item": decision_item(decision)}}]
             )
         except ClientError as e:
             if not _condition_failed(e):

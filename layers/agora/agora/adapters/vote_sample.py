@@ -9,6 +9,7 @@ whole participants, in hash order — effectively a random subset of them.
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,10 @@ class _Part:
 
 def read_sample(db: Any, table: str, cap: int = SAMPLE_CAP, segments: int = SEGMENTS) -> VoteSample:
     share = -(-cap // segments)
+    # Each segment runs in the caller's context (tracing, the tests' record of who calls AWS).
+    contexts = [contextvars.copy_context() for _ in range(segments)]
     with ThreadPoolExecutor(segments) as pool:
-        parts = list(pool.map(lambda s: _scan(db, table, s, segments, share), range(segments)))
+        parts = list(pool.map(lambda s: contexts[s].run(_scan, db, table, s, segments, share), range(segments)))
     return VoteSample.of(
         [v for p in parts for v in p.votes],
         {pid: demo for p in parts for pid, demo in p.profiles.items()},
@@ -48,12 +51,13 @@ def _scan(db: Any, table: str, segment: int, segments: int, cap: int) -> _Part:
         "TableName": table,
         "Segment": segment,
         "TotalSegments": segments,
-        "FilterExpression": "(begins_with(#sk, :vote) AND #trust = :sequence) OR #sk = :profile",
+        "FilterExpression": "(begins_with(#sk, :vote) AND #trust IN (:sequence, :imported)) OR #sk = :profile",
         "ProjectionExpression": "#pk, #sk, #key, #demographics",
         "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk", "#key": "key", "#trust": "trust", "#demographics": "demographics"},
         "ExpressionAttributeValues": {
             ":vote": {"S": c.VOTE_SK},
             ":sequence": {"S": Trust.SEQUENCE.value},
+            ":imported": {"S": Trust.IMPORTED.value},
             ":profile": {"S": c.PROFILE_SK},
         },
     }

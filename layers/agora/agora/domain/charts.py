@@ -6,7 +6,7 @@ table with the same figures next to it. Every text that reaches the markup is es
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -20,6 +20,7 @@ class Point:
     y: float
     colour: str
     label: str  # shown as the point's tooltip
+    short: str = ""  # written beside the point when given
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def scatter(
     points: Sequence[Point], x_range: tuple[float, float], y_range: tuple[float, float], x_label: str, y_label: str,
-    title: str, description: str,
+    title: str, description: str, x_format: Callable[[float], str] = lambda t: f"{t:.1f}",
 ) -> str:
     (x0, x1), (y0, y1) = x_range, y_range
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -63,7 +64,7 @@ def scatter(
 
     body = [f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>']
     for t in _ticks(x0, x1):
-        body.append(_axis_label(px(t), HEIGHT - BOTTOM + 16, f"{t:.1f}"))
+        body.append(_axis_label(px(t), HEIGHT - BOTTOM + 16, x_format(t)))
     for t in _ticks(y0, y1):
         body.append(_axis_label(LEFT - 6, py(t) + 4, f"{t:.2f}", anchor="end"))
     body.append(_axis_label(LEFT + plot_w / 2, HEIGHT - 6, x_label))
@@ -73,10 +74,14 @@ def scatter(
             f'<circle cx="{px(p.x):.1f}" cy="{py(p.y):.1f}" r="3" fill="{p.colour}" fill-opacity="0.7">'
             f"<title>{escape(p.label)}</title></circle>"
         )
+        if p.short:  # on the side with room, so a label never leaves the frame
+            right = px(p.x) < LEFT + plot_w * 0.6
+            x = px(p.x) + (6 if right else -6)
+            body.append(_axis_label(x, py(p.y) - 5, p.short, anchor="start" if right else "end"))
     return _frame(title, description, HEIGHT, body)
 
 
-def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, unit: str = "%") -> str:
+def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, shown: Callable[[float], str]) -> str:
     """Horizontal bars, one row per label: parts side by side (grouped) or end to end (stacked),
     scaled to the longest, each labelled with its value (stacked: the row's total)."""
     label_w, row_h, value_w = 150, 30, 90
@@ -84,10 +89,6 @@ def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, unit:
     height = TOP + len(rows) * row_h + 8
     scale = max([sum(v for v, _, _ in r.parts) if stacked else max((v for v, _, _ in r.parts), default=0) for r in rows] + [1e-12])
     body = []
-
-    def shown(value: float) -> str:
-        return f"{value * 100:.1f} %" if unit == "%" else f"{value:,.0f}{unit}"
-
     for i, row in enumerate(rows):
         y = TOP + i * row_h
         body.append(_axis_label(label_w - 8, y + row_h / 2 + 4, row.label, anchor="end"))
@@ -109,7 +110,9 @@ def bars(rows: Sequence[Bar], stacked: bool, title: str, description: str, unit:
     return _frame(title, description, height, body)
 
 
-def lines(series: Sequence[tuple[str, str, Sequence[float]]], title: str, description: str) -> str:
+def lines(
+    series: Sequence[tuple[str, str, Sequence[float]]], title: str, description: str, axis: str, number: Callable[[int], str]
+) -> str:
     """Series over the same snapshots (x = snapshot order), each scaled to its own maximum."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     body = [f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>']
@@ -122,7 +125,7 @@ def lines(series: Sequence[tuple[str, str, Sequence[float]]], title: str, descri
         if len(points) <= 60:
             body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points)
         body.append(
-            f'<text x="{LEFT + 8}" y="{TOP + 16 + 16 * i}" font-size="12" fill="{colour}">{escape(f"{name} (max {top:,.0f})")}</text>'
+            f'<text x="{LEFT + 8}" y="{TOP + 16 + 16 * i}" font-size="12" fill="{colour}">{escape(f"{name} (max {number(int(top))})")}</text>'
         )
-    body.append(_axis_label(LEFT + plot_w / 2, HEIGHT - 6, "snapshots, oldest to latest"))
+    body.append(_axis_label(LEFT + plot_w / 2, HEIGHT - 6, axis))
     return _frame(title, description, HEIGHT, body)

@@ -17,7 +17,18 @@ import numpy as np
 
 from agora.domain import report
 from agora.domain.anonymity import withheld
-from agora.domain.groups import GROUP_COUNTS, MAX_PARTICIPANTS, MAX_PROPOSALS, MIN_VOTES, WINS_TO_SWITCH, group_consensus, representative
+from agora.domain.groups import (
+    GROUP_COUNTS,
+    MAX_PARTICIPANTS,
+    MAX_PROPOSALS,
+    MIN_VOTES,
+    SILHOUETTE_MARGIN,
+    SMALLEST_GROUP,
+    SMALLEST_SHARE,
+    WINS_TO_SWITCH,
+    group_consensus,
+    representative,
+)
 from agora.domain.results import Results
 from agora.domain.segments import SEGMENT_SCORES
 from agora.domain.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
@@ -225,8 +236,25 @@ def _entry(r: Results, i: int, name: str) -> dict[str, object]:
         "value": number(e.value[i]),
         "low": number(e.low[i]),
         "high": number(e.high[i]),
-        **{f"{k}_rate": number(s.rates[k].value[i]) for k in VOTE_KEYS},
+        **{f"{k}_{part}": number(getattr(s.rates[k], field)[i]) for k in VOTE_KEYS for part, field in RATE_PARTS},
     }
+
+
+RATE_PARTS = (("rate", "value"), ("low", "low"), ("high", "high"))
+MAP_POINTS = 200  # the results page's consensus map: the most voted proposals with enough votes
+
+
+def consensus_map(r: Results) -> list[dict[str, object]]:
+    """Agreement against controversy for the most voted tested proposals, as the page plots them."""
+    s = r.scores
+    at = np.nonzero(s.tested)[0]
+    at = at[np.lexsort((r.counts.ids[at], -s.votes[at]))][:MAP_POINTS]
+    agree, controversy = s.rates["agree"].value, s.scores["controversy"].value
+    return [
+        {"proposal_id": r.proposals[i].id, "text": r.proposals[i].text, "votes": int(s.votes[i]), "zone": str(s.zone[i]),
+         "agree_rate": number(agree[i]), "controversy": number(controversy[i])}
+        for i in at
+    ]  # fmt: skip
 
 
 def _best(r: Results, zone: str, name: str) -> list[dict[str, object]]:
@@ -275,6 +303,7 @@ def summary(r: Results) -> dict[str, object]:
         "top_consensus": _best(r, CONSENSUS, "top_score"),
         "most_controversial": _best(r, CONTROVERSY, "controversy"),
         "most_rejected": _best(r, REJECTION, "rejection"),
+        "consensus_map": consensus_map(r),
         "segments_disagree": [
             {
                 "proposal_id": r.proposals[d.proposal].id,
@@ -388,6 +417,8 @@ def groups(r: Results) -> dict[str, object]:
         "max_proposals": MAX_PROPOSALS,
         "group_counts": list(GROUP_COUNTS),
         "wins_to_switch": WINS_TO_SWITCH,
+        "silhouette_margin": SILHOUETTE_MARGIN,
+        "smallest_group": {"participants": SMALLEST_GROUP, "share": SMALLEST_SHARE},
     }
     out: dict[str, object] = {"generated_at": r.generated_at, "k_anonymity": r.k, "method": method, "groups": [], "consensus": []}
     if r.sampled is None:
@@ -440,6 +471,16 @@ def groups(r: Results) -> dict[str, object]:
     return out
 
 
+# --- votes.json ----------------------------------------------------------------------------
+
+
+def votes(r: Results) -> dict[str, object]:
+    """Each proposal's trusted votes per key, as compact as JSON allows: what the voting page shows
+    a citizen after their vote (how others voted), read from the CDN instead of the database."""
+    totals = np.stack([r.counts.totals[k] for k in VOTE_KEYS], axis=1).astype(int).tolist() if r.proposals else []
+    return {"generated_at": r.generated_at, "keys": list(VOTE_KEYS), "proposals": dict(zip((p.id for p in r.proposals), totals))}
+
+
 def files(r: Results) -> list[ExportFile]:
     s, p, g = summary(r), participation(r), groups(r)
     return [
@@ -448,5 +489,6 @@ def files(r: Results) -> list[ExportFile]:
         ExportFile("segments.csv", segments_csv(r), CSV_TYPE),
         ExportFile("participation.json", json_bytes(p), JSON_TYPE),
         ExportFile("groups.json", json_bytes(g), JSON_TYPE),
-        ExportFile("report.html", report.render(r, s, p, g), "text/html; charset=utf-8"),
+        ExportFile("votes.json", json_bytes(votes(r)), JSON_TYPE),
+        *(ExportFile(report.file_name(r, lang), report.render(r, s, p, g, lang), "text/html; charset=utf-8") for lang in report.languages(r)),
     ]

@@ -2,11 +2,13 @@
 
 The most active sampled participants × the most voted proposals form a vote matrix (agree +1,
 disagree −1, neutral 0; a missing vote is the proposal's mean). Two principal components
-(randomised subspace iteration with a fixed seed), scaled up for participants who voted little,
-are clustered by k-means (k-means++ from a fixed seed, best of a few restarts) for 2 to 5 groups;
-silhouette picks the count, which only changes after the same new count wins several snapshots in
-a row, so groups do not flicker. Everything is deterministic for the same sample.
-"""
+(randomised subspace iteration with a fixed seed) are clustered by k-means (k-means++ from a
+fixed seed, best of a few restarts) for 2 to 5 groups. A "group" of a handful of outliers is no
+opinion group: its members join the nearest real one. Silhouette picks the count, a larger count
+only when it separates markedly better, and the published count only changes after the same new
+count wins several snapshots in a row, so groups do not flicker. Everything is deterministic for
+the same sample. Measured against the groups Polis published for real conversations
+(bench/polis_groups.py; docs/decisions.md, "Issue 14")."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ MIN_VOTES = 7  # Polis clusters participants with at least 7 votes
 MAX_PARTICIPANTS = 5_000
 MAX_PROPOSALS = 2_000
 GROUP_COUNTS = (2, 3, 4, 5)
+SILHOUETTE_MARGIN = 0.08  # a larger count must beat a smaller one's mean silhouette by this much
+SMALLEST_GROUP, SMALLEST_SHARE = 3, 0.02  # below either, a cluster is outliers, not a group
 WINS_TO_SWITCH = 4
 RESTARTS = 4
 SEED = 1_700_000
@@ -39,15 +43,20 @@ class Matrix:
 
 
 def matrix(sample: VoteSample, votable: set[str]) -> Matrix:
-    """The most active participants (≥ MIN_VOTES) × the most voted proposals, both capped."""
+    """The most active participants × the most voted proposals, both capped.
+
+    A participant counts with MIN_VOTES votes, or with a vote on every proposal when there are
+    fewer (Polis's in-conv rule, min(7, comments)): a consultation of 5 proposals has groups too.
+    """
     on = np.array([q in votable for q in sample.proposals] or [False])[sample.target]
     voter, target, key = sample.voter[on], sample.target[on], sample.key[on]
+    at_least = max(1, min(MIN_VOTES, MAX_PROPOSALS, len(np.unique(target))))
     activity = np.bincount(voter, minlength=len(sample.participants))
-    rows = _top(activity, MAX_PARTICIPANTS, MIN_VOTES)
+    rows = _top(activity, MAX_PARTICIPANTS, at_least)
     mine = np.isin(voter, rows)
     columns = _top(np.bincount(target[mine], minlength=len(sample.proposals)), MAX_PROPOSALS, 1)
     kept = mine & np.isin(target, columns)
-    rows = rows[np.bincount(voter[kept], minlength=len(sample.participants))[rows] >= MIN_VOTES]
+    rows = rows[np.bincount(voter[kept], minlength=len(sample.participants))[rows] >= at_least]
     kept &= np.isin(voter, rows)
     r = np.searchsorted(rows, voter[kept])
     c = np.searchsorted(columns, target[kept])
@@ -65,17 +74,17 @@ def _top(count: np.ndarray, cap: int, at_least: int) -> np.ndarray:
 
 
 def project(m: Matrix, seed: int = SEED) -> np.ndarray:
-    """Participants on the two principal components of the mean-filled vote matrix."""
+    """Participants on the two principal components of the mean-filled vote matrix.
+
+    Unscaled: Polis stretches the projection of participants who voted little, but clustering
+    the stretched map matched Polis's own published groups less well (docs/decisions.md).
+    """
     n, q = m.choice.shape
     seen = m.voted.sum(axis=0)
     mean = np.divide(m.choice.sum(axis=0), seen, out=np.zeros(q, dtype=np.float32), where=seen > 0)
     centred = np.where(m.voted, m.choice - mean, np.float32(0))
     components = _leading_right_vectors(centred, 2, np.random.default_rng(seed))
-    coords = centred @ components
-    # Polis: a participant who voted on few proposals sits near the centre only for lack of
-    # votes; scale by how much of the matrix they filled.
-    coords *= np.sqrt(q / np.maximum(m.voted.sum(axis=1), 1))[:, None]
-    return coords.astype(np.float64)
+    return (centred @ components).astype(np.float64)
 
 
 def _leading_right_vectors(a: np.ndarray, rank: int, rng: np.random.Generator, rounds: int = 6) -> np.ndarray:
@@ -124,10 +133,27 @@ def cluster(x: np.ndarray, k: int, seed: int = SEED) -> np.ndarray:
     """Best of RESTARTS seeded runs, groups numbered by size (largest first), then position."""
     rng = np.random.default_rng(seed)
     labels, _ = min((kmeans(x, k, rng) for _ in range(RESTARTS)), key=lambda run: run[1])
+    return _by_size(labels)
+
+
+def _by_size(labels: np.ndarray) -> np.ndarray:
+    """The same partition, groups numbered 0, 1, … by size (largest first), then first member."""
+    present, labels = np.unique(labels, return_inverse=True)
+    k = len(present)
     sizes = np.bincount(labels, minlength=k)
     firsts = np.array([np.argmax(labels == j) for j in range(k)])
-    order = np.lexsort((firsts, -sizes))
-    return np.argsort(order)[labels]
+    return np.argsort(np.lexsort((firsts, -sizes)))[labels]
+
+
+def without_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Clusters smaller than SMALLEST_GROUP or SMALLEST_SHARE of x join the nearest real group."""
+    sizes = np.bincount(labels)
+    real = np.flatnonzero(sizes >= max(SMALLEST_GROUP, SMALLEST_SHARE * len(x)))
+    if len(real) in (0, len(sizes)):
+        return labels
+    centres = np.array([x[labels == j].mean(axis=0) for j in real])
+    nearest = real[((x[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)]
+    return _by_size(np.where(np.isin(labels, real), labels, nearest))
 
 
 def silhouettes(x: np.ndarray, runs: Mapping[int, np.ndarray]) -> dict[int, float]:
@@ -201,9 +227,16 @@ def opinion_groups(sample: VoteSample, votable: set[str], previous: Choice) -> G
     if not counts or len(m.proposals) < 2:
         return None
     coords = project(m)
-    runs = {k: cluster(coords, k) for k in counts}
+    runs: dict[int, np.ndarray] = {}
+    for k in counts:
+        labels = without_outliers(coords, cluster(coords, k))
+        runs.setdefault(int(labels.max()) + 1, labels)
+    runs.pop(1, None)
+    if not runs:  # nothing but outliers around one crowd: keep the plain two-way split
+        runs = {2: cluster(coords, 2)}
     quality = silhouettes(coords, runs)
-    best = max(counts, key=lambda k: (quality[k], -k))
+    top = max(quality.values())
+    best = min(k for k in runs if quality[k] >= top - SILHOUETTE_MARGIN)
     choice = previous.after(best)
     if choice.count not in runs:  # the kept count no longer fits the sample
         choice = Choice(best)

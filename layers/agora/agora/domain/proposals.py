@@ -23,12 +23,13 @@ class Action(str, Enum):
     REFUSE = "refuse"
     POSTPONE = "postpone"
     TAG = "tag"
+    REOPEN = "reopen"  # a decision undone: back to the queue, as if never decided
 
 
 # Statuses a moderator may still decide on: the moderation queue.
 UNDECIDED = (Status.PENDING, Status.POSTPONED)
 # The status each action leaves (tagging keeps the current one).
-OUTCOME = {Action.ACCEPT: Status.ACCEPTED, Action.REFUSE: Status.REFUSED, Action.POSTPONE: Status.POSTPONED}
+OUTCOME = {Action.ACCEPT: Status.ACCEPTED, Action.REFUSE: Status.REFUSED, Action.POSTPONE: Status.POSTPONED, Action.REOPEN: Status.PENDING}
 # Where each action may start from. A refused proposal may be reconsidered and accepted (an
 # author's appeal, a moderator's mistake: nobody has voted on it yet). An accepted one may be
 # refused when a problem shows up after publication: it leaves the sequence and the results at
@@ -39,6 +40,7 @@ ALLOWED_FROM = {
     Action.REFUSE: (Status.PENDING, Status.POSTPONED, Status.ACCEPTED),
     Action.POSTPONE: (Status.PENDING,),
     Action.TAG: (Status.PENDING, Status.POSTPONED, Status.ACCEPTED),
+    Action.REOPEN: (Status.POSTPONED, Status.ACCEPTED, Status.REFUSED),
 }
 # The refusal reason that may point at the original proposal.
 ALREADY_EXISTS = "already_exists"

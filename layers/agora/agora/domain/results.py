@@ -47,6 +47,7 @@ class Results:
     by_status: Mapping[str, int]
     history: list[dict[str, object]]
     signals: Mapping[str, Signals] = field(default_factory=dict)  # brigading signals, by proposal id
+    consultation: Consultation | None = None  # its languages and labels, for the report
 
     @property
     def participants(self) -> int:
@@ -117,4 +118,5 @@ def compute(
         by_status=by_status,
         history=history(previous_history, {"at": generated_at, "participants": c.participants, "votes": int(scores.votes.sum())}),
         signals=signals or {},
+        consultation=consultation,
     )

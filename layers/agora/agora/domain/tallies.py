@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agora.domain.participants import Participant
-from agora.domain.votes import Trust, Vote
+from agora.domain.votes import Vote
 
 UNTRUSTED = "untrusted"
 PARTICIPANTS = "participants"
@@ -56,7 +56,7 @@ def contributions(item: Counted | None) -> Counter[tuple[TallyRef, str]]:
     if isinstance(item, Participant):
         refs = [TallyRef(), *(TallyRef(None, d, v) for d, v in item.demographics.items())]
         return Counter((ref, PARTICIPANTS) for ref in refs)
-    if item.trust is not Trust.SEQUENCE:
+    if not item.trust.counted:
         return Counter({(TallyRef(item.proposal_id), UNTRUSTED): 1})
     names = [item.key.value, *item.qualifications]
     refs = [TallyRef(item.proposal_id), *(TallyRef(item.proposal_id, d, v) for d, v in item.segments.items())]

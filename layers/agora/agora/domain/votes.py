@@ -27,6 +27,14 @@ QUALIFICATIONS: dict[VoteKey, tuple[str, ...]] = {
 class Trust(str, Enum):
     SEQUENCE = "sequence"  # served in a sequence, with a valid proof
     UNTRUSTED = "untrusted"  # sent straight at the API: kept, counted apart, excluded from scores
+    # An operator's import of another platform's votes (`agora import polis`): no proof, but cast
+    # in that platform's own sequence and vouched for by the operator, so counted like SEQUENCE.
+    IMPORTED = "imported"
+
+    @property
+    def counted(self) -> bool:
+        """Counted in the tallies, scores, segments and groups (an untrusted vote only apart)."""
+        return self is not Trust.UNTRUSTED
 
 
 @dataclass(frozen=True)

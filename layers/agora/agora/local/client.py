@@ -18,7 +18,7 @@ class ApiError(Exception):
 class Api:
     base_url: str
     token: str | None = None
-    timeout: float = 30.0
+    timeout: float = 60.0  # a loaded machine queues requests for seconds; 60 s is a dead stack
     session: requests.Session = field(default_factory=requests.Session)
     address: str | None = None  # a simulated citizen's own address (X-Forwarded-For, embedded stack only)
 

@@ -52,6 +52,61 @@ PAGES = {
 }
 
 
+class BadRequest(ValueError):
+    def __init__(self, message: str, status: HTTPStatus = HTTPStatus.BAD_REQUEST, code: str = "bad_request") -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+def _too_large() -> BadRequest:
+    return BadRequest(f"Bodies are limited to {MAX_BODY} bytes.", HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large")
+
+
+def read_body(headers: Any, stream: Any) -> bytes:
+    """The request body as API Gateway would take it: by Content-Length, or chunked; never a guess."""
+    encoding = (headers.get("Transfer-Encoding") or "").strip().lower()
+    if encoding:
+        if encoding != "chunked":
+            raise BadRequest(f"Transfer-Encoding {encoding!r} is not supported; send chunked or a Content-Length.")
+        if headers.get("Content-Length") is not None:
+            raise BadRequest("Send either Transfer-Encoding or Content-Length, not both.")
+        return _read_chunks(stream)
+    raw = headers.get("Content-Length")
+    if raw is None:
+        return b""
+    if not raw.strip().isdigit():
+        raise BadRequest(f"Content-Length must be a whole number of bytes, not {raw!r}.")
+    length = int(raw)
+    if length > MAX_BODY:
+        raise _too_large()
+    body = stream.read(length) if length else b""
+    if len(body) < length:
+        raise BadRequest(f"The body ended after {len(body)} of the {length} bytes announced.")
+    return body
+
+
+def _read_chunks(stream: Any) -> bytes:
+    body = bytearray()
+    while True:
+        size_line = stream.readline(1024).split(b";", 1)[0].strip()
+        try:
+            size = int(size_line, 16)
+        except ValueError:
+            raise BadRequest(f"A chunk size must be hexadecimal, not {size_line[:20]!r}.") from None
+        if size < 0:
+            raise BadRequest("A chunk size cannot be negative.")
+        if size == 0:
+            while stream.readline(1024).strip():  # trailers, up to the blank line
+                pass
+            return bytes(body)
+        if len(body) + size > MAX_BODY:
+            raise _too_large()
+        chunk = stream.read(size)
+        if len(chunk) < size or stream.readline(3).strip():
+            raise BadRequest("A chunk is shorter than its size or not followed by CRLF.")
+        body += chunk
+
+
 def public_file(key: str) -> bool:
     """What CloudFront serves from the bucket: the published results and the pages, nothing else (the
     sequence pool holds author ids, the internal index pending texts)."""
@@ -170,6 +225,7 @@ class Gateway:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            default_request_version = "HTTP/1.1"  # an unreadable request line still gets a status line
             server_version = "agora-embedded"
             timeout = 60  # an idle keep-alive connection frees its thread after a minute
 
@@ -184,12 +240,18 @@ class Gateway:
 
             do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET  # noqa: N815
 
+            def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+                """http.server's own refusals (a malformed request line or header) in the error shape."""
+                self.close_connection = True
+                status = HTTPStatus(code)
+                self._error(status, "bad_request" if code == 400 else status.phrase.lower().replace(" ", "_"), message or status.phrase)
+
             def _dispatch(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_BODY:
-                    self.close_connection = True
-                    return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", f"Bodies are limited to {MAX_BODY} bytes.")
-                body = self.rfile.read(length) if length else b""
+                try:
+                    body = read_body(self.headers, self.rfile)
+                except BadRequest as e:
+                    self.close_connection = True  # the rest of the stream cannot be framed
+                    return self._error(e.status, e.code, str(e))
                 path = urlsplit(self.path).path
                 route, params = match(self.command, path)
                 if route is not None:
@@ -228,6 +290,10 @@ class Gateway:
                 return forwarded if network_of(forwarded) else self.client_address[0]
 
             def _static(self, path: str) -> None:
+                # A route's parameters are the handler's to validate (a documented 422); a file name
+                # with a control character (`/index.html%00.js`) names no file anywhere.
+                if any(ord(ch) < 0x20 or ch == "\x7f" for ch in unquote(path)):
+                    return self._error(HTTPStatus.BAD_REQUEST, "bad_request", "The path holds a control character (such as %00).")
                 if path == "/openapi.json":
                     return self._send(HTTPStatus.OK, json.dumps(gateway.openapi()).encode(), {"Content-Type": "application/json"})
                 if path.startswith(FILES_PREFIX):
@@ -253,7 +319,8 @@ class Gateway:
 
             def _send(self, status: HTTPStatus, data: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status.value)
-                origin = self.headers.get("Origin")
+                received = getattr(self, "headers", None)  # none yet when the request line was unreadable
+                origin = received.get("Origin") if received is not None else None
                 cors = {**CORS, "Access-Control-Allow-Origin": origin} if gateway.allowed(origin) else {}
                 for k, v in {**SECURITY, **cors, **headers}.items():
                     self.send_header(k, v)

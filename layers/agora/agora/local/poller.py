@@ -12,9 +12,11 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agora import contract
+from agora.local.datadir import read_json, write_atomically
 
 
 def matches(pattern: Any, value: Any) -> bool:
@@ -30,6 +32,31 @@ def matches(pattern: Any, value: Any) -> bool:
 
 def wanted(record: dict[str, Any]) -> bool:
     return any(matches(f, record) for f in contract.STREAM_FILTERS)
+
+
+def _empty_maps_typed(value: dict[str, Any]) -> dict[str, Any]:
+    """DynamoDB Local's stream writes an empty map attribute as `{}` where DynamoDB (and its
+    GetItem) writes `{"M": {}}`; an empty list keeps its `{"L": []}`, so `{}` can only be a map."""
+    if not value:
+        return {"M": {}}
+    if "M" in value:
+        return {"M": {k: _empty_maps_typed(v) for k, v in value["M"].items()}}
+    if "L" in value:
+        return {"L": [_empty_maps_typed(v) for v in value["L"]]}
+    return value
+
+
+def as_lambda_delivers(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A GetRecords record in the shape of a Lambda stream event's record."""
+    ddb = record["dynamodb"]
+    for image in ("Keys", "NewImage", "OldImage"):
+        if image in ddb:
+            ddb[image] = {k: _empty_maps_typed(v) for k, v in ddb[image].items()}
+    created = ddb.get("ApproximateCreationDateTime")
+    if hasattr(created, "timestamp"):  # boto3 parses it; Lambda's event carries epoch seconds
+        ddb["ApproximateCreationDateTime"] = created.timestamp()
+    record["eventSourceARN"] = stream_arn
+    return record
 
 
 @dataclass
@@ -53,12 +80,17 @@ class StreamPoller:
         max_retries: int = 3,
         redeliver_every: int = 0,
         idle_wait: float = 0.05,
+        position_file: Path | None = None,
     ) -> None:
         self.streams, self.stream_arn, self.invoke, self.send_to_dlq = streams, stream_arn, invoke, send_to_dlq
         self.batch_size, self.max_retries, self.redeliver_every = batch_size, max_retries, redeliver_every
         self.idle_wait = idle_wait
         self.stats = PollerStats()
-        self.position: dict[str, int] = {}  # shard -> last sequence number handed over (or skipped)
+        # shard -> last sequence number handed over (or skipped); kept on disk, like the event source
+        # mapping's checkpoint, so a restart resumes after it: score's checkpoints absorb the
+        # at-least-once overlap of a stop between a delivery and its record here.
+        self.position_file = position_file
+        self.position: dict[str, str] = read_json(position_file, {}) if position_file else {}
         self._stop = threading.Event()
         self._progress = threading.Condition()
         self._passes = 0
@@ -68,9 +100,11 @@ class StreamPoller:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop polling; a pass still running after `timeout` is abandoned: its batch was not
+        recorded as handed over, so the next start delivers it again (score's checkpoints dedupe)."""
         self._stop.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=timeout)
 
     def drained(self, timeout: float) -> bool:
         """Block until a pass that began after this call found nothing new: every change made
@@ -109,21 +143,28 @@ class StreamPoller:
         if after is None:
             kwargs["ShardIteratorType"] = "TRIM_HORIZON"
         else:
-            kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=str(after))
-        iterator = self.streams.get_shard_iterator(**kwargs)["ShardIterator"]
+            kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=after)
+        try:
+            iterator = self.streams.get_shard_iterator(**kwargs)["ShardIterator"]
+        except self.streams.exceptions.TrimmedDataAccessException:
+            # Stopped longer than the stream keeps records (24 h): resume at the oldest one kept.
+            self.stats.errors.append(f"{shard_id}: records after {after} were trimmed while stopped")
+            kwargs = {"StreamArn": self.stream_arn, "ShardId": shard_id, "ShardIteratorType": "TRIM_HORIZON"}
+            iterator = self.streams.get_shard_iterator(**kwargs)["ShardIterator"]
         records = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)["Records"]
         if not records:
             return 0
-        for record in records:
-            record["eventSourceARN"] = self.stream_arn
+        records = [as_lambda_delivers(r, self.stream_arn) for r in records]
         batch = [r for r in records if wanted(r)]
         if batch:
             self._deliver(shard_id, batch)
-        self._advance(shard_id, int(records[-1]["dynamodb"]["SequenceNumber"]))
+        self._advance(shard_id, records[-1]["dynamodb"]["SequenceNumber"])
         return len(records)
 
-    def _advance(self, shard_id: str, sequence: int) -> None:
+    def _advance(self, shard_id: str, sequence: str) -> None:
         self.position[shard_id] = sequence
+        if self.position_file is not None:
+            write_atomically(self.position_file, json.dumps(self.position).encode())
 
     def _deliver(self, shard_id: str, batch: list[dict[str, Any]]) -> None:
         attempts = 0

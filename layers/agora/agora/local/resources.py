@@ -1,4 +1,5 @@
-"""Create the stack's tables, bucket and dead-letter queue on moto from the same contract CDK uses."""
+"""Create the stack's tables, bucket and dead-letter queue from the same contract CDK uses; a
+restarted stack finds its tables (DynamoDB Local keeps them) and creates only what is missing."""
 
 from __future__ import annotations
 
@@ -50,19 +51,22 @@ def dead_letters_name(prefix: str) -> str:
 
 
 def create(dynamodb: Any, s3: Any, sqs: Any, prefix: str, region: str) -> dict[str, str]:
-    """Create everything; return the environment that points the functions at it."""
+    """Create whatever does not exist yet; return the environment that points the functions at it."""
     env = {}
+    existing = set(dynamodb.get_paginator("list_tables").paginate().build_full_result().get("TableNames", []))
     for table in contract.TABLES:
         name = table_name(prefix, table)
-        dynamodb.create_table(**table_definition(table, name))
-        if table.ttl_attribute:
-            dynamodb.update_time_to_live(
-                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute}
-            )
+        if name not in existing:
+            dynamodb.create_table(**table_definition(table, name))
+            dynamodb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
+            if table.ttl_attribute:
+                dynamodb.update_time_to_live(
+                    TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute}
+                )
         env[table.env_var] = name
     bucket = bucket_name(prefix)
+    # Unversioned: the embedded bucket keeps current objects only (agora.local.bucket_mirror bounds it).
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     env[contract.BUCKET_ENV] = bucket
     env[DLQ_ENV] = sqs.create_queue(QueueName=dead_letters_name(prefix))["QueueUrl"]
     return env

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -19,15 +20,23 @@ class Scheduler:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop scheduling; a snapshot still running after `timeout` is left to its function's fate
+        (a snapshot writes its manifest last: cut short, it leaves the previous one served)."""
         self._stop.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=timeout)
 
     def run_now(self) -> Any:
         with self._lock:
             result = self._run_job()
             self.runs += 1
             return result
+
+    @contextmanager
+    def withheld(self) -> Iterator[None]:
+        """No snapshot starts meanwhile (one under way finishes first): none publishes half an import."""
+        with self._lock:
+            yield
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every):

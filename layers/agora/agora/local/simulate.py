@@ -42,13 +42,20 @@ class Report:
     requests: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    vote_seconds: list[float] = field(default_factory=list)  # each vote's round trip
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, other: dict[str, int], errors: list[str]) -> None:
+    def add(self, other: dict[str, int], errors: list[str], vote_seconds: list[float]) -> None:
         with self._lock:
             for name, n in other.items():
                 setattr(self, name, getattr(self, name) + n)
             self.errors.extend(errors)
+            self.vote_seconds.extend(vote_seconds)
+
+    def vote_ms(self, quantile: float) -> float:
+        """A quantile of the votes' round trips, in milliseconds (0 without votes)."""
+        ordered = sorted(self.vote_seconds)
+        return 1000 * ordered[min(len(ordered) - 1, int(quantile * len(ordered)))] if ordered else 0.0
 
     def lines(self) -> list[str]:
         rate = self.requests / self.seconds if self.seconds else 0.0
@@ -57,6 +64,7 @@ class Report:
             f"proposals submitted: {self.proposals}",
             f"votes cast: {self.votes}",
             f"requests: {self.requests} in {self.seconds:.1f} s ({rate:.0f}/s)",
+            f"vote latency: p50 {self.vote_ms(0.5):.0f} ms, p99 {self.vote_ms(0.99):.0f} ms",
             f"errors: {len(self.errors)}",
             *(f"  {e}" for e in self.errors[:10]),
         ]
@@ -80,8 +88,11 @@ def choose_key(rng: random.Random, agree_share: float) -> str:
     return "agree" if rng.random() < agree_share else "disagree"
 
 
-def citizen(base: Api, consultation: dict[str, Any], rng: random.Random, propose_share: float) -> tuple[dict[str, int], list[str]]:
+def citizen(
+    base: Api, consultation: dict[str, Any], rng: random.Random, propose_share: float
+) -> tuple[dict[str, int], list[str], list[float]]:
     counts = {"participants": 0, "proposals": 0, "votes": 0, "requests": 0}
+    vote_seconds: list[float] = []
     try:
         demographics = {q["id"]: rng.choice(q["choices"]) for q in consultation["demographics"] if rng.random() < 0.8}
         me = base.register(demographics)
@@ -96,12 +107,14 @@ def citizen(base: Api, consultation: dict[str, Any], rng: random.Random, propose
         served = me.sequence(consultation["sequence_size"])
         counts["requests"] += 1
         for item in served:
+            began = time.perf_counter()
             me.vote(item["id"], choose_key(rng, opinion(item["id"])), item["proof"])
+            vote_seconds.append(time.perf_counter() - began)
             counts["votes"] += 1
             counts["requests"] += 1
     except (ApiError, OSError) as e:
-        return counts, [f"{type(e).__name__}: {e}"]
-    return counts, []
+        return counts, [f"{type(e).__name__}: {e}"], vote_seconds
+    return counts, [], vote_seconds
 
 
 def simulate(

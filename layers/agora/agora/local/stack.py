@@ -1,11 +1,15 @@
-"""The embedded stack: moto on loopback, the tables and bucket from the contract, the handlers
-behind a local gateway, a stream poller feeding score, and a scheduler running snapshot."""
+"""The embedded stack: DynamoDB Local for the tables and their stream (moto with `engine="moto"`),
+moto on loopback for the bucket and the dead-letter queue, the handlers in worker processes behind
+a local gateway, a stream poller feeding score, and a scheduler running snapshot. Everything a
+restart must keep lives in the data directory (agora.local.datadir)."""
 
 from __future__ import annotations
 
 import logging
 import os
 import secrets
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +19,10 @@ import boto3
 
 from agora import contract
 from agora.local import resources
-from agora.local.functions import FUNCTIONS_DIR, FunctionHost
+from agora.local.bucket_mirror import BucketMirror, prune
+from agora.local.datadir import DataDir
+from agora.local.dynamodb_local import DynamoDBLocal
+from agora.local.functions import FUNCTIONS_DIR, ProcessFunctionHost
 from agora.local.gateway import FILES_PREFIX, Gateway
 from agora.local.moto_server import MotoServer
 from agora.local.poller import StreamPoller
@@ -33,27 +40,67 @@ class Options:
     moderator_key: str = ""
     snapshot_every: float = 300.0
     redeliver_every: int = 0  # chaos: hand every Nth stream batch to score twice
+    data_dir: Path | None = None  # default: .agora/<slug>/
+    fresh: bool = False  # start empty
+    engine: str = "dynamodb-local"  # or "moto": in memory, nothing kept (the benchmarks' baseline)
+
+
+ENGINES = ("dynamodb-local", "moto")
 
 
 class EmbeddedStack:
     def __init__(self, options: Options) -> None:
+        if options.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {options.engine!r}")
         self.options = options
         self.moderator_key = options.moderator_key or secrets.token_urlsafe(12)
+        # moto keeps nothing across runs: its engine gets a scratch directory.
+        scratch = None if self.persistent else Path(tempfile.mkdtemp(prefix="agora-moto-"))
+        self.data = DataDir(scratch or options.data_dir or Path(".agora") / self.slug)
+        self.dynamodb_local = DynamoDBLocal(self.data.dynamodb, self.data.dynamodb_log) if self.persistent else None
         self.moto = MotoServer()
         self.env: dict[str, str] = {}
+        self._stopping: list[Any] = []  # the running parts, stopped together
+        self._closing: list[Any] = []  # then the data directory, last
+
+    @property
+    def persistent(self) -> bool:
+        return self.options.engine == "dynamodb-local"
 
     # --- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start every part, or stop those already started and raise."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+        self.data.open(fresh=self.options.fresh or not self.persistent)
+        self._closing.append(self.data.close)
+        ProcessFunctionHost.warm_up()
+        if not self.persistent:
+            self._closing.append(lambda: shutil.rmtree(self.data.root, ignore_errors=True))
+        if self.dynamodb_local is not None:
+            self.dynamodb_local.start()
+            self._stopping.append(self.dynamodb_local.stop)
+            self.moto.forward_dynamodb_to(self.dynamodb_local.url)
         self.moto.start()
+        self._stopping.append(self.moto.stop)
         self.aws_endpoint = self.moto.url
-        self._configure_process(self.aws_endpoint)
+        self.dynamodb_endpoint = self.dynamodb_local.url if self.dynamodb_local else self.moto.url
+        self._configure_process()
         dynamodb, s3, sqs = (self.client(s) for s in ("dynamodb", "s3", "sqs"))
         self.env.update(resources.create(dynamodb, s3, sqs, prefix=self.slug, region=REGION))
         os.environ.update(self.env)
+        self.bucket_mirror = BucketMirror(self.data.bucket)
+        self.bucket_mirror.restore(s3, self.env[contract.BUCKET_ENV])
 
-        self.functions = FunctionHost()
+        self.functions = ProcessFunctionHost()
+        self._stopping.append(lambda: self.functions.stop(grace=1.5))
         self.gateway = Gateway(
             invoke=self.functions.invoke,
             read_file=self.read_file,
@@ -76,22 +123,40 @@ class EmbeddedStack:
             invoke=lambda event: self.functions.invoke(contract.Function.SCORE.value, event),
             send_to_dlq=lambda body: sqs.send_message(QueueUrl=self.env[resources.DLQ_ENV], MessageBody=body),
             redeliver_every=self.options.redeliver_every,
+            position_file=self.data.stream_position if self.persistent else None,
         )
-        self.scheduler = Scheduler(
-            self.options.snapshot_every,
-            lambda: self.functions.invoke(contract.Function.SNAPSHOT.value, {"source": "agora.scheduler"}),
-        )
+        self.scheduler = Scheduler(self.options.snapshot_every, self.snapshot)
         self._serving = threading.Thread(target=self.gateway.serve_forever, name="gateway", daemon=True)
         self._serving.start()
+        self._stopping.append(self.gateway.shutdown)
         self.poller.start()
-        self.scheduler.run_now()  # publish an (empty) pool and manifest right away
+        self._stopping.append(lambda: self.poller.stop(timeout=1.0))  # the whole stop fits in 5 s
+        # Publish right away: an empty stack's first pool and manifest, a restarted one's current figures.
+        self.scheduler.run_now()
         self.scheduler.start()
+        self._stopping.append(lambda: self.scheduler.stop(timeout=1.0))
+
+    def snapshot(self) -> Any:
+        """The scheduled job: snapshot, then keep the bucket bounded and on disk."""
+        published = self.functions.invoke(contract.Function.SNAPSHOT.value, {"source": "agora.scheduler"})
+        s3, bucket = self.client("s3"), self.env[contract.BUCKET_ENV]
+        prune(s3, bucket)
+        if self.persistent:
+            self.bucket_mirror.sync(s3, bucket)
+        return published
 
     def stop(self) -> None:
-        self.scheduler.stop()
-        self.poller.stop()
-        self.gateway.shutdown()
-        self.moto.stop()
+        """Every part is told to stop at once, each within its own bound (all under 5 s together):
+        nothing they leave is half-written (atomic files, SQLite's journal, the manifest written last,
+        a batch not yet recorded as handed over is delivered again), so none waits for another."""
+        parts, self._stopping = self._stopping, []
+        stopping = [threading.Thread(target=part, name="stopping", daemon=True) for part in parts]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join(timeout=5)
+        while self._closing:
+            self._closing.pop()()
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -110,7 +175,8 @@ class EmbeddedStack:
         return self.gateway.url
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.aws_endpoint, region_name=REGION)
+        endpoint = self.dynamodb_endpoint if service in ("dynamodb", "dynamodbstreams") else self.aws_endpoint
+        return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
     def read_file(self, key: str) -> tuple[bytes, str] | None:
         try:
@@ -122,23 +188,25 @@ class EmbeddedStack:
     def openapi(self) -> dict[str, Any]:
         from agora.local.openapi import specification
 
-        return specification(self.functions, server_url=self.url)
+        return specification(server_url=self.url)
 
     def settle(self, timeout: float = 30.0) -> bool:
         """Wait until score has seen every change made so far (the stream is drained)."""
         return self.poller.drained(timeout)
 
-    def _configure_process(self, endpoint: str) -> None:
-        """Point every boto3 client of this process (the handlers' included) at moto."""
+    def _configure_process(self) -> None:
+        """Point every boto3 client of this process and of the workers at the local services."""
         os.environ.update(
             {
-                "AWS_ENDPOINT_URL": endpoint,
+                "AWS_ENDPOINT_URL": self.aws_endpoint,
+                "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
+                "AWS_ENDPOINT_URL_DYNAMODB_STREAMS": self.dynamodb_endpoint,
                 "AWS_ACCESS_KEY_ID": "embedded",
                 "AWS_SECRET_ACCESS_KEY": "embedded",
                 "AWS_DEFAULT_REGION": REGION,
                 "AWS_REGION": REGION,
                 contract.CONSULTATION_FILE_ENV: str(self.options.consultation_file.resolve()),
-                contract.SECRET_ENV: os.environ.get(contract.SECRET_ENV) or secrets.token_urlsafe(32),
+                contract.SECRET_ENV: os.environ.get(contract.SECRET_ENV) or self.data.signing_secret(),
                 "POWERTOOLS_SERVICE_NAME": "agora",
                 "POWERTOOLS_METRICS_NAMESPACE": "agora",
                 "POWERTOOLS_METRICS_DISABLED": "true",

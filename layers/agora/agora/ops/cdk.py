@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from agora import contract
 
@@ -30,6 +31,8 @@ class Deployment:
     warm_write_units: int = 0
     cloudfront_web_acl_arn: str | None = None
     alarm_email: str | None = None
+    domain_name: str | None = None
+    certificate_arn: str | None = None
 
     @property
     def stack(self) -> str:
@@ -43,11 +46,15 @@ class Deployment:
             C.WARM_WRITE_UNITS: self.warm_write_units or None,
             C.CLOUDFRONT_WEB_ACL: self.cloudfront_web_acl_arn,
             C.ALARM_EMAIL: self.alarm_email,
+            C.DOMAIN_NAME: self.domain_name,
+            C.CERTIFICATE_ARN: self.certificate_arn,
         }
         return [arg for key, value in values.items() if value is not None for arg in ("-c", f"{key.value}={value}")]
 
 
-def command(action: str, deployment: Deployment, *, force: bool = False, output: Path | None = None) -> list[str]:
+def command(
+    action: str, deployment: Deployment, *, force: bool = False, output: Path | None = None, profile: str | None = None
+) -> list[str]:
     """The CDK CLI's argv for synth, diff, deploy or destroy of the deployment's stack."""
     if action == "destroy" and deployment.stage == "prod" and not force:
         raise Refused(
@@ -61,20 +68,54 @@ def command(action: str, deployment: Deployment, *, force: bool = False, output:
         argv += ["--output", str(output)]
     if action == "destroy" and force:
         argv.append("--force")  # CDK's own confirmation, already given
+    if profile:
+        argv += ["--profile", profile]
     return argv
 
 
-def environment() -> dict[str, str]:
+def environment(region: str | None = None) -> dict[str, str]:
     """PATH with the project's Node first (CDK's CLI and jsii both run `node`), then this
-    interpreter's folder: cdk.json runs `python infra/app.py`, which must be this venv's Python."""
+    interpreter's folder: cdk.json runs `python infra/app.py`, which must be this venv's Python.
+    The region the command chose, in every variable the CDK CLI and the SDKs read."""
     path = os.pathsep.join([str(NODE_BIN), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return {**os.environ, "PATH": path}
+    regions = {name: region for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION")} if region else {}
+    return {**os.environ, "PATH": path, **regions}
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], region: str | None = None) -> int:
     if not (NODE_BIN / "cdk").exists():
         raise Refused(f"no CDK CLI in {NODE_BIN}: run `npm ci` at {ROOT} (make test does)")
-    return subprocess.run(argv, cwd=ROOT, env=environment(), check=False).returncode
+    return subprocess.run(argv, cwd=ROOT, env=environment(region), check=False).returncode
+
+
+def preflight(connection: Any, deployment: Deployment, *, bootstrap: bool, set_api_logs_role: bool) -> None:
+    """The account is ready for this deployment (agora.ops.preflight), or Refused with what to do."""
+    from agora.ops import preflight as checks
+    from agora.ops import stack
+
+    region = connection.session.region_name
+    account = connection.client("sts").get_caller_identity()["Account"]
+    print(f"deploying {deployment.stack} to account {account}, region {region}")
+    bootstrap_argv = checks.bootstrap_command(account, region, connection.profile)
+    problems = checks.check_bootstrap(
+        connection.client("ssm"), bootstrap_argv, (lambda argv: run(argv, region)) if bootstrap else None
+    )
+    problems += checks.check_api_logs_role(connection.client("apigateway"), connection.client("iam"), set_api_logs_role)
+    if deployment.stage == "prod":
+        found = checks.check_concurrency(
+            connection.client("lambda"),
+            connection.client("service-quotas"),
+            region,
+            needed=checks.stack_concurrency(deployment.stage, deployment.next_proposal_provisioned),
+            already_ours=stack.reserved_concurrency(connection, deployment.stack),
+        )
+        problems += found.problems
+        for note in found.notes:
+            print(note)
+    for increase in checks.quota_increases(deployment.stage):
+        print(f"quota: {increase}")
+    if problems:
+        raise Refused("not deployed:\n" + "\n".join(f"- {p}" for p in problems))
 
 
 def template(deployment: Deployment, output: Path | None = None) -> Path:

@@ -23,7 +23,7 @@ from agora import contract
 from agora.adapters import items
 from agora.adapters.content import conditional_failed
 from agora.domain.tallies import delta, source_sampled
-from agora.domain.votes import Trust, Vote
+from agora.domain.votes import Vote
 
 DAY = 86_400
 ATTEMPTS = 3  # a vote changed by its owner while we anonymise it: read it again
@@ -37,7 +37,7 @@ class Forgotten:
 
 def anonymised(vote: Vote) -> Vote:
     """The same vote, counted the same way, without what could identify its voter."""
-    trusted = vote.trust is Trust.SEQUENCE
+    trusted = vote.trust.counted
     day = float(int(vote.voted_at) // DAY * DAY)
     return dataclasses.replace(
         vote,

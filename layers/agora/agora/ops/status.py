@@ -140,7 +140,8 @@ def lag_from_stream(dynamodb: Any, streams: Any, resources: Resources, now: date
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
         counted = checkpoints.checkpoint(shard["ShardId"])
         position = (
-            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": str(counted)}
+            # A sequence number has at least 21 digits: DynamoDB Local pads small ones with zeros.
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": str(counted).zfill(21)}
             if counted
             else {"ShardIteratorType": "TRIM_HORIZON"}
         )

@@ -84,6 +84,31 @@ class ModerationService:
     def postpone(self, moderator: str, proposal_id: str) -> Proposal:
         return self._decide(moderator, proposal_id, Action.POSTPONE, lambda p: p)
 
+    def reopen(self, moderator: str, proposal_id: str) -> Proposal:
+        """Undo a decision: the proposal is pending again (and, if it was accepted, leaves the sequences at the next snapshot)."""
+        return self._decide(moderator, proposal_id, Action.REOPEN, _reopening)
+
+    def renew(self, moderator: str, proposal_ids: list[str]) -> dict[str, float | None]:
+        """Extend this moderator's locks while they work: each proposal's new lock end, or None when
+        another moderator holds it or it was decided meanwhile."""
+        now = self.clock()
+        renewed = {pid: self.content.lock(pid, moderator, now, now + self.settings.lock_seconds) for pid in dict.fromkeys(proposal_ids)}
+        return {pid: p.lock_until if p else None for pid, p in renewed.items()}
+
+    def pending(self) -> int:
+        return self.content.count_by_status(Status.PENDING)
+
+    def listed(self, status: Status, after: str | None, limit: int) -> tuple[list[Proposal], str | None]:
+        """A page of the proposals with a status, oldest first, and the cursor after the last (None at the end)."""
+        found: list[Proposal] = []
+        last: str | None = None
+        for proposal, cursor in self.content.proposals_by_status(status, after):
+            if len(found) == limit:
+                return found, last
+            found.append(proposal)
+            last = cursor
+        return found, None
+
     def decisions(self, proposal_id: str) -> list[Decision]:
         if self.content.get_proposal(proposal_id) is None:
             raise NotFound("proposal_not_found", f"No proposal {proposal_id}.")
@@ -109,6 +134,7 @@ class ModerationService:
             Action.REFUSE: lambda: self._refusal(reason or "", duplicate_of),
             Action.POSTPONE: lambda: lambda p: p,
             Action.TAG: lambda: lambda p: dataclasses.replace(p, themes=tuple(dict.fromkeys((*p.themes, *themes)))),
+            Action.REOPEN: lambda: _reopening,
         }
         ruling = rulings[action]()
         outcomes = []
@@ -157,7 +183,9 @@ class ModerationService:
         check_allowed(current, action)
         now = self.clock()
         decided = dataclasses.replace(ruling(current), status=OUTCOME.get(action, current.status))
-        if action is not Action.TAG:  # tagging is no decision on the proposal's fate
+        if action is Action.REOPEN:  # undecided again; the audit trail keeps who reopened it
+            decided = dataclasses.replace(decided, decided_by=None, decided_at=None)
+        elif action is not Action.TAG:  # tagging is no decision on the proposal's fate
             decided = dataclasses.replace(decided, decided_by=moderator, decided_at=round(now, 3))
         decision = Decision(
             proposal_id=proposal_id,
@@ -177,3 +205,7 @@ class ModerationService:
                 f"Proposal {proposal_id} is held by another moderator or was just decided; take the next one.",
             )
         return dataclasses.replace(decided, lock_owner=None, lock_until=None)
+
+
+def _reopening(p: Proposal) -> Proposal:
+    return dataclasses.replace(p, refusal_reason=None, duplicate_of=None)

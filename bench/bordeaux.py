@@ -1,0 +1,162 @@
+"""A consultation of Bordeaux's size driven into the embedded stack over HTTP: 24,598 participants,
+895 proposals, 131,962 votes (with `python -m bench bordeaux --full`; `make bench` runs it at a tenth,
+the e2e suite at a hundredth). Passes when there are no errors, the tallies equal a recount of the
+vote items, and the published summary.json and proposals.csv hold every vote cast; reports how long
+it took. The stack runs in its own process (`agora dev`), the citizens are this process's threads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import boto3
+import requests
+
+from agora import contract
+from agora.adapters.content import ContentStore
+from agora.adapters.tallies import TallyStore
+from agora.domain.tallies import recount
+from agora.local.client import Api, ApiError, Moderator
+from agora.local.simulate import address, choose_key, opinion
+from bench.embedded import KEY, start, stop, until
+from bench.harness import Row
+
+T = TypeVar("T")
+PER_AUTHOR = 10  # the demo consultation's proposals per participant per hour
+CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class Scale:
+    participants: int
+    proposals: int
+    votes: int
+
+    def of(self, share: float) -> Scale:
+        return Scale(*(max(1, round(n * share)) for n in (self.participants, self.proposals, self.votes)))
+
+
+BORDEAUX = Scale(24_598, 895, 131_962)
+
+
+@dataclass
+class Outcome:
+    seconds: float = 0.0
+    votes_cast: int = 0
+    errors: list[str] = field(default_factory=list)
+    recount_matches: bool = False
+    published_votes: int = 0
+    csv_votes: int = 0
+
+
+def quotas(votes: int, voters: int, proposals: int) -> list[int]:
+    """Votes per voter, spread evenly, never more than there are proposals."""
+    base, extra = divmod(votes, voters)
+    return [min(proposals, base + (i < extra)) for i in range(voters)]
+
+
+def poll(probe: Callable[[], T | None], timeout: float) -> T:
+    """What `probe()` returns once it returns something; raises past the deadline."""
+    deadline = time.monotonic() + timeout
+    while (found := probe()) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nothing after {timeout} s")
+        time.sleep(0.5)
+    return found
+
+
+def drive(url: str, endpoint: str, scale: Scale) -> Outcome:
+    outcome, rng = Outcome(), random.Random(13)
+    began = time.perf_counter()
+    api, moderator = Api(url), Moderator(Api(url), KEY)
+    authors = [Api(url, address=address(rng)).register() for _ in range(math.ceil(scale.proposals / PER_AUTHOR))]
+    for n in range(scale.proposals):
+        proposal = authors[n // PER_AUTHOR].propose(f"Il faut agir pour Bordeaux, proposition n°{n}")
+        moderator.accept(proposal["id"])
+    # The snapshot that publishes them all publishes the sequence pool first.
+    poll(lambda: (found := published(api)) and found[0]["proposals"] == scale.proposals or None, 600)
+
+    def voter(job: tuple[int, int]) -> tuple[int, list[str]]:
+        quota, seed = job
+        local = random.Random(seed)
+        try:
+            me = Api(url, address=address(local)).register()
+            cast = 0
+            while cast < quota:
+                served = me.sequence(min(50, quota - cast))
+                if not served:
+                    return cast, [f"the sequence ran dry after {cast} of {quota} votes"]
+                for item in served[: quota - cast]:
+                    me.vote(item["id"], choose_key(local, opinion(item["id"])), item["proof"])
+                    cast += 1
+            return cast, []
+        except (ApiError, OSError) as e:
+            return 0, [f"{type(e).__name__}: {e}"]
+
+    # The authors only propose; everyone else votes, so the votes cast are the scale's exactly.
+    voters = scale.participants - len(authors)
+    jobs = [(q, rng.random()) for q in quotas(scale.votes, voters, scale.proposals)]
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        for cast, errors in pool.map(voter, jobs):
+            outcome.votes_cast += cast
+            outcome.errors += errors
+
+    db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
+                      aws_access_key_id="embedded", aws_secret_access_key="embedded")
+    content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", db)
+    tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", db)
+    until(lambda: tallies.read_all() == recount(content.scan_counted()), 1800)
+    outcome.recount_matches = True
+    counted_at = time.time()
+    summary, rows = poll(lambda: published(api, after=counted_at), 600)
+    outcome.published_votes = summary["votes"] + summary["untrusted_votes"]
+    outcome.csv_votes = sum(int(r["votes"]) for r in rows)
+    outcome.seconds = time.perf_counter() - began
+    return outcome
+
+
+def published(api: Api, after: float = 0.0) -> tuple[dict[str, Any], list[dict[str, str]]] | None:
+    """The published summary and proposals.csv rows, if the manifest was generated after `after`."""
+    manifest = api.call("GET", "/results")
+    if datetime.fromisoformat(manifest["generated_at"]).timestamp() <= after:
+        return None
+    files = {f["name"]: f["url"] for f in manifest["files"]}
+    summary = requests.get(files["summary.json"], timeout=60).json()
+    rows = list(csv.DictReader(io.StringIO(requests.get(files["proposals.csv"], timeout=120).text)))
+    return summary, rows
+
+
+def run(scale: Scale) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="agora-bordeaux-") as scratch:
+        process, url, endpoint = start("dynamodb-local", Path(scratch))
+        try:
+            return drive(url, endpoint, scale)
+        finally:
+            stop(process)
+
+
+def rows(quick: bool = False) -> list[Row]:
+    share = 1.0 if "--full" in sys.argv else (0.002 if quick else 0.1)
+    scale = BORDEAUX.of(share)
+    outcome = run(scale)
+    note = f"{scale.participants:,} participants, {scale.proposals} proposals, {scale.votes:,} votes ({share:g} of Bordeaux)"
+    wrong = abs(outcome.published_votes - outcome.votes_cast) + abs(outcome.csv_votes - outcome.votes_cast)
+    return [
+        Row("bordeaux: errors, and votes not cast", len(outcome.errors) + scale.votes - outcome.votes_cast, 0,
+            "requests", "value <= 0", note),
+        Row("bordeaux: published votes (summary, proposals.csv) off by", wrong, 0, "votes", "value <= 0",
+            "after the tallies equal a recount"),
+        Row("bordeaux: minutes to drive, count and publish it", outcome.seconds / 60, 60, "min", "value <= 60", note),
+    ]
+

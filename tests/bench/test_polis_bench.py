@@ -1,0 +1,86 @@
+"""The real-data benchmarks: Polis conversations read as Polis exports them, ARI by known values, quick runs."""
+
+import csv
+import math
+
+import numpy as np
+import pytest
+
+from bench import _polis, _polis_math, polis_groups, polis_sequencing
+
+
+def test_the_last_votes_are_the_votes_polis_published_per_participant():
+    # participants-votes.csv is Polis's own matrix of each participant's standing vote
+    c = _polis.load("brexit-consensus", moderated_out=True)
+    with open(_polis.DATA / "brexit-consensus" / "participants-votes.csv", newline="") as f:
+        published = {(int(r["participant"]), int(k)): int(v) for r in csv.DictReader(f) for k, v in r.items() if k.isdigit() and v != ""}
+    ours = {(int(v), int(c.comments[k])): int(x) for v, k, x in zip(c.voter, c.comment, c.vote, strict=True)}
+    assert ours == published
+
+
+def test_comments_moderated_out_are_left_out_of_the_sequencing_world():
+    kept, everything = _polis.load("15-per-hour-seattle"), _polis.load("15-per-hour-seattle", moderated_out=True)
+    assert len(kept.comments) < len(everything.comments) and set(kept.comments) < set(everything.comments)
+    rates = kept.rates()
+    assert np.allclose(rates["agree"] + rates["disagree"] + rates["neutral"], 1) and (rates["neutral"] >= 0).all()
+
+
+def test_comments_arrive_in_their_real_order_at_the_pace_of_the_real_votes():
+    c = _polis.load("brexit-consensus")
+    w = polis_sequencing.world(c)
+    assert (np.diff(w.arrival) >= 0).all() and w.arrival[0] == 0
+    assert w.arrival[-1] <= len(c.vote) / 12 < polis_sequencing.budget(c)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [  # values scikit-learn's adjusted_rand_score gives
+        ([0, 0, 1, 1], [1, 1, 0, 0], 1.0),
+        ([0, 0, 1, 2], [0, 0, 1, 1], 4 / 7),
+        ([0, 0, 1, 1], [0, 1, 0, 1], -0.5),
+        ([0, 0, 0, 0], [0, 1, 2, 3], 0.0),
+        ([5, 5, 5], [1, 1, 1], 1.0),
+    ],
+)
+def test_adjusted_rand_index_by_known_values(a, b, expected):
+    assert polis_groups.adjusted_rand(np.array(a), np.array(b)) == pytest.approx(expected)
+
+
+def test_the_quick_group_benchmark_compares_with_polis():
+    rows = {r.name: r for r in polis_groups.rows(quick=True)}
+    ari = rows["real groups: adjusted Rand index vs Polis, all"]
+    assert -1 <= ari.value <= 1 and rows["real groups: same group count as Polis, all"].baseline == 2
+
+
+def test_the_quick_sequencing_benchmark_reports_every_comparison():
+    rows = polis_sequencing.rows(quick=True)
+    names = " | ".join(r.name for r in rows)
+    for fragment in ("consensus top 10 vs uniform", "controversy top 10 vs make.org", "starved"):
+        assert fragment in names
+    assert all(not math.isnan(r.value) for r in rows)
+
+
+def test_polis_kmeans_starts_from_the_first_distinct_points_and_drops_empty_clusters():
+    x = np.array([[0.0, 0], [0, 0], [10, 0], [0, 1], [10, 1]])
+    labels, centres = _polis_math.kmeans(x, 2)
+    assert labels.tolist() == [0, 0, 1, 0, 1] and np.allclose(centres, [[0, 1 / 3], [10, 0.5]])
+    # weights pull the centre: the point of weight 3 counts three times
+    _, centres = _polis_math.kmeans(np.array([[0.0, 0], [1, 0], [9, 0]]), 2, np.array([1.0, 3.0, 1.0]))
+    assert np.allclose(centres, [[0.75, 0], [9, 0]])
+
+
+def test_polis_silhouette_by_hand():
+    d = np.array([[0.0, 1, 4], [1, 0, 3], [4, 3, 0]])
+    # point 0: a = 1, b = 4; point 1: a = 1, b = 3; point 2 alone scores 0
+    assert _polis_math.silhouette(d, np.array([0, 0, 1])) == pytest.approx(((4 - 1) / 4 + (3 - 1) / 3 + 0) / 3)
+
+
+def test_polis_replayed_groups_every_participant_with_seven_votes_and_nobody_else():
+    c = _polis.load("london.youth.policing", moderated_out=True)
+    voters, votes = np.unique(c.voter, return_counts=True)
+    for replay in (_polis_math.groups(c), _polis_math.replay_updates(c, updates=3)):
+        assert set(replay) == set(voters[votes >= 7].tolist()) and 2 <= len(set(replay.values())) <= 5
+
+
+def test_polis_silhouette_of_a_single_cluster_is_zero():
+    assert _polis_math.silhouette(np.array([[0.0, 1], [1, 0]]), np.array([3, 3])) == 0.0
