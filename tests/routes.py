@@ -79,6 +79,11 @@ def requests_for(w: World) -> dict[str, Request]:
         "POST /moderation/proposals/{proposal_id}/postpone": Request(
             "POST", f"/moderation/proposals/{pending}/postpone", {}, "moderator"
         ),
+        "POST /moderation/proposals/{proposal_id}/reopen": Request(
+            "POST", f"/moderation/proposals/{pending}/reopen", None, "moderator"
+        ),
+        "GET /moderation/proposals": Request("GET", "/moderation/proposals?status=postponed", as_="moderator"),
+        "POST /moderation/locks": Request("POST", "/moderation/locks", {"proposal_ids": [pending]}, "moderator"),
         "GET /moderation/proposals/{proposal_id}/decisions": Request(
             "GET", f"/moderation/proposals/{a0}/decisions", as_="moderator"
         ),
