@@ -146,3 +146,28 @@ def flaky(client: Any, operation: str, failures: int, error: str = "read_timeout
         yield attempts
     finally:
         client.meta.events.unregister(event, handler)
+
+
+@contextlib.contextmanager
+def answer_lost(client: Any, operation: str, times: int = 1) -> Iterator[list[int]]:
+    """The first `times` attempts of `operation` on this client take effect, then lose their answer
+    (a read timeout on the way back); botocore retries with the same parameters, as it would on AWS.
+
+    Registered last on the bare `before-send` event, where moto's handler applies the call: botocore
+    runs a more specific event's handlers (`before-send.dynamodb.PutItem`) before those, even the last."""
+    attempts: list[int] = []
+    target = f"{client.meta.service_model.metadata.get('targetPrefix', '')}.{operation}"
+
+    def handler(request: Any, **_: Any) -> None:
+        sent = request.headers.get("X-Amz-Target", b"")
+        if (sent.decode() if isinstance(sent, bytes) else sent) != target:
+            return
+        attempts.append(1)
+        if len(attempts) <= times:
+            raise ERRORS["read_timeout"]()
+
+    client.meta.events.register_last("before-send", handler)
+    try:
+        yield attempts
+    finally:
+        client.meta.events.unregister("before-send", handler)

@@ -45,7 +45,7 @@ def queue(moderator: Moderator, limit: Annotated[int, Query(ge=1, le=100)] = 10)
     items = [
         QueueItem(
             **ModeratedProposal.of(p).model_dump(),
-            duplicates=[SimilarProposal.of(m.entry, m.score, reveal=True) for m in review.duplicates],
+            duplicates=[SimilarProposal.of(m.entry, m.score) for m in review.duplicates],
             suggested_themes=[ThemeSuggestion(theme=t, share=s) for t, s in review.themes],
         )
         for p, review in taken

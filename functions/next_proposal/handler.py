@@ -20,7 +20,7 @@ router = Router()
 @router.get("/sequence")
 def sequence(
     me: Annotated[Claims, Depends(http.participant)],
-    size: Annotated[int, Query(ge=1, le=50)] = 12,
+    size: Annotated[int, Query(ge=1, le=50, description="At most the consultation's sequence size is served.")] = 12,
 ) -> SequenceOut:
     started = time.perf_counter()
     served = wiring.sequence().next(me.participant_id, size)

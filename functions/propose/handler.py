@@ -63,10 +63,13 @@ def search(
 @router.get("/proposals/similar")
 def similar_to_text(
     text: Annotated[str, Query(max_length=2000, description="What the citizen is typing, prefix included or not.")],
+    me: Annotated[Claims | None, Depends(http.maybe_participant)],
+    source: Annotated[str | None, Depends(http.source_address)],
     limit: Limit = 10,
 ) -> SimilarProposals:
-    found = wiring.similar().like_text(text, limit)
-    return SimilarProposals(proposals=[SimilarProposal.of(m.entry, m.score, reveal=False) for m in found])
+    """Accepted proposals like the text, and the caller's own undecided ones (with a token)."""
+    found = wiring.similar().like_text(text, me.participant_id if me else None, limit, source)
+    return SimilarProposals(proposals=[SimilarProposal.of(m.entry, m.score) for m in found])
 
 
 @router.get("/proposals/<proposal_id>")
@@ -77,10 +80,13 @@ def read(proposal_id: ProposalId, me: Annotated[Claims | None, Depends(http.mayb
 
 @router.get("/proposals/<proposal_id>/similar")
 def similar_to_proposal(
-    proposal_id: ProposalId, me: Annotated[Claims | None, Depends(http.maybe_participant)], limit: Limit = 10
+    proposal_id: ProposalId,
+    me: Annotated[Claims | None, Depends(http.maybe_participant)],
+    source: Annotated[str | None, Depends(http.source_address)],
+    limit: Limit = 10,
 ) -> SimilarProposals:
-    found = wiring.similar().like_proposal(proposal_id, me.participant_id if me else None, limit)
-    return SimilarProposals(proposals=[SimilarProposal.of(m.entry, m.score, reveal=False) for m in found])
+    found = wiring.similar().like_proposal(proposal_id, me.participant_id if me else None, limit, source)
+    return SimilarProposals(proposals=[SimilarProposal.of(m.entry, m.score) for m in found])
 
 
 @router.get("/participants/me/proposals")

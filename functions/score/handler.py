@@ -9,7 +9,7 @@ commits at once).
 from typing import Any
 
 from agora.adapters import stream
-from agora.http import count, logger, metrics
+from agora.http import count, logged, logger, metrics
 from agora.tracing import tracer
 from agora.services import wiring
 from agora.services.scoring import Window
@@ -26,7 +26,7 @@ class UnreadableRecord(Exception):
     Reporting it as a batch item failure instead would send every record after it there too."""
 
 
-@logger.inject_lambda_context
+@logged()
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

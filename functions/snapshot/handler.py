@@ -3,12 +3,12 @@
 from typing import Any
 
 from agora.contract import Metric
-from agora.http import count, logger, metrics
+from agora.http import count, logged, logger, metrics
 from agora.tracing import tracer
 from agora.services import wiring
 
 
-@logger.inject_lambda_context
+@logged()
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

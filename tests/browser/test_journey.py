@@ -83,7 +83,7 @@ def test_a_citizen_proposes_a_moderator_accepts_citizens_vote_and_results_follow
 
     # 4. Once the snapshot has put it in the sequence pool, a citizen votes with the keyboard only.
     crowd = [api.register() for _ in range(CROWD)]
-    eventually(lambda: idea in {p["id"] for p in crowd[0].sequence()})
+    eventually(lambda: idea in {p["id"] for p in crowd[0].sequence()}, timeout=60, interval=4)  # /sequence: 20 a minute
     voter = open_page("desktop")
     voter.goto("/")
     expect(voter.locator("h1")).to_be_visible()

@@ -39,7 +39,7 @@ def consultation_with_content(stack) -> None:
         moderator.accept(item["id"])
     author.propose("Il faut rouvrir les petites lignes de train régionales")
     voter = api.register({"age": "35-49"})
-    eventually(lambda: len(voter.sequence()) >= 3)
+    eventually(lambda: len(voter.sequence()) >= 3, timeout=60, interval=4)  # /sequence: 20 calls a minute each
     for served in voter.sequence():
         voter.vote(served["id"], "agree", served["proof"])
     # the queue's duplicates come from the proposal index, which the snapshot republishes

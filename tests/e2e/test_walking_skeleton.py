@@ -56,7 +56,8 @@ def test_a_consultation_runs_end_to_end(stack):
 
     # 5. sequences: once a snapshot has published the pool, each carries proofs
     voters = [api.register({"age": age}) for age in ("15-24", "65+", "65+")]
-    served = eventually(lambda: len(voters[0].sequence()) == 3 and voters[0].sequence())
+    # Probed every 4 s: /sequence allows a participant 20 calls a minute.
+    served = eventually(lambda: len(voters[0].sequence()) == 3 and voters[0].sequence(), timeout=60, interval=4)
     assert {p["id"] for p in served} == set(ids[:3]) and all(p["proof"] for p in served)
 
     # 6. votes: repeat is a no-op, another key replaces, delete withdraws

@@ -44,7 +44,7 @@ PARTICIPANT = {
     "PUT /proposals/{proposal_id}/vote/qualifications/{qualification}",
     "DELETE /proposals/{proposal_id}/vote/qualifications/{qualification}",
 }
-OPTIONAL = {"GET /proposals/{proposal_id}", "GET /proposals/{proposal_id}/similar"}
+OPTIONAL = {"GET /proposals/{proposal_id}", "GET /proposals/similar", "GET /proposals/{proposal_id}/similar"}
 CREDENTIALS = ["none", "wrong_key", "forged", "expired", "citizen", "moderator"]
 OTHER_ORIGIN = "https://partner.example"
 

@@ -31,3 +31,10 @@ def test_every_lambda_folder_is_a_contract_function():
 def test_the_published_openapi_description_is_up_to_date():
     published = json.loads((ROOT / "docs" / "api" / "openapi.json").read_text())
     assert published == specification(), "run `make openapi` and commit docs/api/openapi.json"
+
+
+def test_a_participants_submissions_record_sorts_just_before_their_votes():
+    """VoteStore.not_to_serve reads a participant's partition from the submissions record on: their
+    profile must sort before it, and nothing but votes after it."""
+    assert contract.PROFILE_SK < contract.SUBMISSIONS_SK < contract.VOTE_SK
+    assert not contract.VOTE_SK.startswith(contract.SUBMISSIONS_SK)

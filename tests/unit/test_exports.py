@@ -271,3 +271,25 @@ def test_the_report_and_the_pages_use_the_same_words():
     shared = set(WORDS) & set(pages)
     assert {"zone.consensus", "zone.rejection", "list.top_consensus", "list.most_rejected", "list.empty"} <= shared
     assert {key: WORDS[key] for key in shared} == {key: pages[key] for key in shared}
+
+
+HOSTILE = [
+    "Il faut protéger\u2028=1+1 les arbres",
+    "Il faut lire\u2029+cmd|' /C calc'!A0",
+    "Il faut voir\x85@SUM(1+1)\vplus\fencore\x1c\x1d\x1e-2+3",
+    'Il faut dire "oui", puis\r\n=HYPERLINK("x")',
+]
+
+
+def test_a_field_with_any_line_break_is_quoted_so_no_row_looks_like_a_formula():
+    """Texts stored before the text rules refused these, or written some other way, stay harmless."""
+    proposals = [proposal(i, text) for i, text in enumerate(HOSTILE)]
+    people = [{"age": "young", "area": "town"}] * 12
+    _, out = files(consultation(AGE, AREA, k=K), proposals, voters(people, proposals, 4))
+    for name in ("proposals.csv", "segments.csv"):
+        lines = out[name].decode().splitlines()
+        assert not [line for line in lines if line[:1] in ("=", "+", "-", "@")], name
+    texts = [x["text"] for x in rows(out["proposals.csv"])]
+    assert len(texts) == len(HOSTILE) and all("'=" in t or "'+" in t or "'@" in t for t in texts)
+    # A CSV parser reads every character back, with an apostrophe before each formula start.
+    assert sorted(re.sub(r"'(?=[=+\-@])", "", t) for t in texts) == sorted(HOSTILE)

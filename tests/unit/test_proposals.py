@@ -37,6 +37,12 @@ def test_a_valid_text_is_kept_trimmed_and_nfc():
         ("Il faut planter\ndes arbres", "control_character"),
         ("Il faut planter\u200bdes arbres", "control_character"),
         ("Il faut planter\x00des arbres", "control_character"),
+        ("Il faut protéger\u2028=1+1 les arbres", "line_break"),
+        ("Il faut protéger\u2029les arbres", "line_break"),
+        ("Il faut planter\x85des arbres", "control_character"),  # NEL, another line break
+        ("Il faut \u3164\u2800\u3164\u2800", "control_character"),  # blank letters: nothing to read
+        ("Il faut planter\u3164des arbres", "control_character"),
+        ("Il faut \u00a0\u3000\u2003\u00a0ab", "too_few_visible_characters"),  # spaces fill the length
         ("Il faut aaaaaaaaaa", "repeated_characters"),
         ("Il faut agir !!!!!!", "repeated_characters"),
         ("Il faut lolololololol", "repeated_characters"),
@@ -142,3 +148,11 @@ def test_an_original_is_another_live_proposal():
 def test_only_accepted_proposals_are_public():
     assert not visible_to(P, None) and not visible_to(P, "someone") and visible_to(P, "x")
     assert visible_to(Proposal(**{**P.__dict__, "status": Status.ACCEPTED}), None)
+
+
+def test_visible_characters_are_counted_after_the_prefix_only():
+    assert validate_text("Il faut  agir  ", "fr", RULES) == "Il faut  agir"
+    assert validate_text("Il faut 🌳🌳 ici", "fr", RULES)
+    with pytest.raises(InvalidInput) as refused:
+        validate_text("Il faut \u3000\u3000\u3000\u3000\u3000é", "fr", RULES)
+    assert refused.value.code == "too_few_visible_characters" and refused.value.details["visible"] == 1

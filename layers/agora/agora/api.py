@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from agora.domain.proposals import Decision, Indexed, Proposal, Status
+from agora.config import MAX_ANSWER, MAX_REASON
+from agora.domain.proposals import Decision, Indexed, Proposal
 from agora.domain.votes import Trust, Vote, VoteKey
 
 if TYPE_CHECKING:
@@ -19,9 +20,18 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Question ids follow config.DemographicQuestion's pattern (at most 31 characters); choices are short labels.
+QuestionId = Annotated[str, StringConstraints(max_length=32)]
+Answer = Annotated[str, StringConstraints(max_length=MAX_ANSWER)]
+ThemeId = Annotated[str, StringConstraints(max_length=40)]  # domain.themes.theme_id: at most 40
+Reason = Annotated[str, StringConstraints(max_length=MAX_REASON)]
+
+
 class Registration(Body):
-    demographics: dict[str, str | None] = Field(
-        default_factory=dict, description="Answers to the consultation's optional questions; null = prefer not to say."
+    demographics: dict[QuestionId, Answer | None] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Answers to the consultation's optional questions; null = prefer not to say.",
     )
 
 
@@ -83,15 +93,15 @@ class SimilarProposal(BaseModel):
     id: str
     score: float = Field(description="Cosine similarity in [0, 1] of their character trigrams.")
     status: str
-    text: str | None = Field(description="Null for a proposal not yet accepted: it is not public.")
+    text: str = Field(
+        description="Citizens are shown accepted proposals and, with their token, their own undecided ones; moderators all."
+    )
     themes: list[str]
     created_at: float
 
     @classmethod
-    def of(cls, e: Indexed, score: float, reveal: bool) -> SimilarProposal:
-        """`reveal`: show the text even when not accepted (moderators only)."""
-        text = e.text if reveal or e.status is Status.ACCEPTED else None
-        return cls(id=e.id, score=score, status=e.status.value, text=text, themes=list(e.themes), created_at=e.created_at)
+    def of(cls, e: Indexed, score: float) -> SimilarProposal:
+        return cls(id=e.id, score=score, status=e.status.value, text=e.text, themes=list(e.themes), created_at=e.created_at)
 
 
 class SimilarProposals(BaseModel):
@@ -145,11 +155,11 @@ class ModeratedPage(BaseModel):
 
 class Acceptance(Body):
     text: str | None = Field(None, max_length=2000, description="Corrected text (spelling), prefix included.")
-    themes: list[str] = Field(default_factory=list, max_length=10)
+    themes: list[ThemeId] = Field(default_factory=list, max_length=10)
 
 
 class Refusal(Body):
-    reason: str = Field(description="One of the charter's refusal reasons.")
+    reason: Reason = Field(description="One of the charter's refusal reasons.")
     duplicate_of: str | None = Field(
         None, pattern=ID_PATTERN, description="With `already_exists`: the original this proposal repeats."
     )
@@ -158,9 +168,9 @@ class Refusal(Body):
 class BulkAction(Body):
     action: Literal["accept", "refuse", "postpone", "tag", "reopen"]
     proposal_ids: list[str] = Field(min_length=1, max_length=100)
-    reason: str | None = Field(None, description="For `refuse`.")
+    reason: Reason | None = Field(None, description="For `refuse`.")
     duplicate_of: str | None = Field(None, pattern=ID_PATTERN, description="For `refuse` with `already_exists`.")
-    themes: list[str] = Field(default_factory=list, max_length=10, description="For `accept` (replace) and `tag` (add).")
+    themes: list[ThemeId] = Field(default_factory=list, max_length=10, description="For `accept` (replace) and `tag` (add).")
 
 
 class BulkOutcome(BaseModel):
@@ -251,10 +261,15 @@ class Ballot(Body):
 
 class VoteOut(BaseModel):
     proposal_id: str
-    key: VoteKey
+    key: VoteKey = Field(description="The stored vote's key (this response always describes the vote as stored).")
     qualifications: list[str]
-    trusted: bool = Field(description="Served in a sequence with a valid proof: counts in scores.")
-    changed: bool = Field(description="False when the request repeated the current state: nothing was changed.")
+    trusted: bool = Field(
+        description=(
+            "The stored vote was made in the sequence (a valid proof) and counts in scores and results. "
+            "False: it is recorded but never counted; a page must not present it as a support that counts."
+        )
+    )
+    changed: bool = Field(description="Whether this request changed the stored vote; false means nothing was changed.")
 
     @classmethod
     def of(cls, vote: Vote, changed: bool) -> VoteOut:

@@ -8,13 +8,18 @@ import tomllib
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from agora import contract
 
 # The ethics charter a moderator refuses against (Make.org's, with "discriminatory or hateful"
 # and "insults" named apart); `already_exists` is the one that may link to the original.
+# The longest demographic choice and refusal reason a consultation may define: the API refuses
+# longer answers and reasons before reading them.
+MAX_ANSWER = 64
+MAX_REASON = 60
 DEFAULT_REFUSAL_REASONS = (
     "incomprehensible",
     "off_topic",
@@ -56,7 +61,9 @@ class ProposalRules(Strict):
 class ModerationSettings(Strict):
     lock_seconds: int = Field(15, ge=1, le=3600)
     queue_page: int = Field(10, ge=1, le=100)
-    refusal_reasons: tuple[str, ...] = DEFAULT_REFUSAL_REASONS
+    refusal_reasons: tuple[Annotated[str, StringConstraints(min_length=1, max_length=MAX_REASON)], ...] = (
+        DEFAULT_REFUSAL_REASONS
+    )
 
 
 class SequenceConfig(Strict):
@@ -79,6 +86,16 @@ class VoteLimits(Strict):
 
     per_participant_per_minute: int = Field(30, ge=1)
     per_source_per_minute: int = Field(600, ge=1, description="Per network: many people may share one address.")
+
+
+class LookupLimits(Strict):
+    """Reads that cost little but must not become a free oracle or a scraper's loop."""
+
+    similar_per_participant_per_minute: int = Field(120, ge=1, description="Look-ups while typing, debounced by the page.")
+    similar_per_source_per_minute: int = Field(600, ge=1, description="Per network, signed in or not.")
+    sequences_per_participant_per_minute: int = Field(
+        20, ge=1, description="A sequence holds `sequence.size` cards; 30 votes a minute need 3 of them."
+    )
 
 
 # Per citizen in a TV spot: 12 votes, a few qualifications, one sequence, one registration and
@@ -116,10 +133,12 @@ class Throttle(Strict):
         return routes
 
 
+
+
 class DemographicQuestion(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")
     label: dict[str, str]
-    choices: tuple[str, ...] = Field(min_length=1)
+    choices: tuple[Annotated[str, StringConstraints(min_length=1, max_length=MAX_ANSWER)], ...] = Field(min_length=1)
     margins: dict[str, float] = Field(
         default_factory=dict,
         description="Share of the target population per choice (all choices, summing to 1); empty: no weighting.",
@@ -168,6 +187,7 @@ class Consultation(Strict):
     sequence: SequenceConfig = SequenceConfig()
     throttle: Throttle = Throttle()
     votes: VoteLimits = VoteLimits()
+    lookups: LookupLimits = LookupLimits()
     snapshot_every_seconds: int = Field(300, ge=1)
     k_anonymity: int = Field(10, ge=1)
     participant_token_ttl_seconds: int = Field(90 * 86_400, ge=60)

@@ -21,8 +21,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.logging.lambda_context import build_lambda_context_model
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+from aws_lambda_powertools.utilities import jmespath_utils
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyPersistenceLayerError,
@@ -33,7 +35,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from agora import config, contract
 from agora.adapters.aws import transient
 from agora.contract import Metric
-from agora.domain.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited, Unauthorized, Unavailable
+from agora.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+    clipped,
+)
 from agora.domain.identity import Claims
 from agora.services import wiring
 
@@ -71,13 +82,29 @@ def record(name: str, value: float, unit: MetricUnit, **dimensions: str) -> None
         metrics.add_metric(name=name, unit=unit, value=value)
 
 
+# An error answer never grows with the request: the domain quotes clipped values (errors.shown),
+# and this bounds whatever else may echo one (a validation error's location, a detail).
+MESSAGE_CAP, DETAIL_CAP, DETAIL_ITEMS = 1000, 200, 50
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str):
+        return clipped(value, DETAIL_CAP)
+    if isinstance(value, dict):
+        return {_bounded(k): _bounded(v) for k, v in list(value.items())[:DETAIL_ITEMS]}
+    if isinstance(value, (list, tuple)):
+        return [_bounded(v) for v in value[:DETAIL_ITEMS]]
+    return value
+
+
 def error(status: HTTPStatus, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
     if status < 500:
         count(Metric.REJECTED, reason=code)
+    body = {"code": code, "message": clipped(message, MESSAGE_CAP), "details": _bounded(details)}
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps({"error": {"code": code, "message": message, "details": details}}),
+        body=json.dumps({"error": body}),
         headers=headers,
     )
 
@@ -90,8 +117,12 @@ def _domain_error(e: DomainError) -> Response:
 
 def _validation_error(e: RequestValidationError) -> Response:
     problems = [
-        {"where": ".".join(str(part) for part in err["loc"]), "problem": err.get("msg", err["type"]), "type": err["type"]}
-        for err in e.errors()
+        {
+            "where": ".".join(clipped(str(part)) for part in err["loc"]),
+            "problem": clipped(err.get("msg", err["type"]), DETAIL_CAP),
+            "type": err["type"],
+        }
+        for err in e.errors()[:DETAIL_ITEMS]
     ]
     summary = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
     return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", f"The request is invalid: {summary}", problems)
@@ -118,7 +149,11 @@ def _aws_error(e: ClientError | BotoCoreError) -> Response:
             HTTPStatus.SERVICE_UNAVAILABLE, "overloaded", "The service is busy; retry shortly.", None, {"Retry-After": "1"}
         )
     logger.exception("unexpected AWS error")
-    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; nothing was changed.")
+    # Whether the write took effect is unknown here: say so rather than promise either way.
+    return error(
+        HTTPStatus.INTERNAL_SERVER_ERROR, "internal",
+        "Something went wrong on our side; the request may or may not have taken effect: check, then retry.",
+    )
 
 
 def _idempotency_error(e: Exception) -> Response:
@@ -194,6 +229,36 @@ def resolver(router: Router) -> APIGatewayRestResolver:
     return app
 
 
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def logged(correlation_id_path: str | None = None) -> Callable[[Handler], Handler]:
+    """Powertools' inject_lambda_context, but with the invocation's keys (function, request id,
+    correlation id, cold start) in the current thread's context (Logger.thread_safe_append_keys, a
+    ContextVar) instead of the logger's shared state: the embedded stack runs functions concurrently
+    in one process, sharing this module's logger, and one invocation's keys must not land on
+    another's lines. On Lambda, one invocation at a time per container, it logs the same keys."""
+
+    def decorate(handler: Handler) -> Handler:
+        cold = [True]
+
+        @functools.wraps(handler)
+        def run(event: dict[str, Any], context: Any) -> Any:
+            keys: dict[str, Any] = {"cold_start": cold[0], **build_lambda_context_model(context).__dict__}
+            cold[0] = False
+            if correlation_id_path:
+                keys["correlation_id"] = jmespath_utils.query(envelope=correlation_id_path, data=event)
+            logger.thread_safe_append_keys(**keys)
+            try:
+                return handler(event, context)
+            finally:
+                logger.thread_safe_clear_keys()
+
+        return run
+
+    return decorate
+
+
 def entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point: structured logs and metrics around the resolver.
 
@@ -201,7 +266,7 @@ def entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[s
     bench/coldstart.py) for subsegments we do not need there; Lambda's active tracing still
     records each invocation. The background functions (score, snapshot) use `agora.tracing`."""
 
-    @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+    @logged(correlation_id_path="requestContext.requestId")
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return app.resolve(event, context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,24 @@ def conditional_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
+def new_write() -> str:
+    """An id for one conditional write, stored with the item (items.WRITE). botocore retries a call
+    with the same parameters, so when an attempt took effect but its answer was lost, the retry
+    fails its condition against an item that carries this very id: it was our own write."""
+    return uuid.uuid4().hex[:16]
+
+
+def item_when_failed(db: Any, table: str, key: dict[str, Any], error: ClientError) -> dict[str, Any] | None:
+    """The item that failed the condition (deserialized): returned by DynamoDB with the error when asked
+    (ReturnValuesOnConditionCheckFailure), read again otherwise."""
+    raw = error.response.get("Item") or db.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+    return items.deserialize(raw) if raw else None
+
+
+def is_own_write(stored: dict[str, Any] | None, write: str) -> bool:
+    return stored is not None and stored.get(items.WRITE) == write
+
+
 class ContentStore:
     def __init__(self, table: str, dynamodb: Any) -> None:
         self.table = table
@@ -32,11 +51,18 @@ class ContentStore:
     # --- participants ---------------------------------------------------------------------
 
     def put_participant(self, participant: Participant) -> None:
-        self.db.put_item(
-            TableName=self.table,
-            Item=items.participant_item(participant),
-            ConditionExpression="attribute_not_exists(pk)",
-        )
+        write = new_write()
+        key = items.participant_key(participant.id)
+        try:
+            self.db.put_item(
+                TableName=self.table,
+                Item={**items.participant_item(participant), items.WRITE: {"S": write}},
+                ConditionExpression="attribute_not_exists(pk)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as e:
+            if not (conditional_failed(e) and is_own_write(item_when_failed(self.db, self.table, key, e), write)):
+                raise
 
     def get_participant(self, participant_id: str) -> Participant | None:
         item = self.db.get_item(TableName=self.table, Key=items.participant_key(participant_id)).get("Item")
@@ -59,13 +85,6 @@ class ContentStore:
         return items.participant_from(items.deserialize(out["Attributes"]))
 
     # --- proposals ------------------------------------------------------------------------
-
-    def put_proposal(self, proposal: Proposal) -> None:
-        self.db.put_item(
-            TableName=self.table,
-            Item=items.proposal_item(proposal),
-            ConditionExpression="attribute_not_exists(pk)",
-        )
 
     def get_proposal(self, proposal_id: str, consistent: bool = False) -> Proposal | None:
         item = self.db.get_item(
@@ -130,31 +149,6 @@ class ContentStore:
                 return None
             raise
         return items.proposal_from(items.deserialize(out["Attributes"]))
-
-    def save_decision(self, decided: Proposal, previous: Proposal, moderator: str, now: float) -> bool:
-        """Store a moderation decision unless the proposal changed or another moderator holds its lock."""
-        item = items.proposal_item(decided)
-        item.pop("pk"), item.pop("sk")
-        names = {f"#a{i}": k for i, k in enumerate(item)}
-        values = {f":a{i}": v for i, v in enumerate(item.values())}
-        values.update(items.serialize({":prev": previous.status.value, ":me": moderator, ":now": now}))
-        sets = ", ".join(f"#a{i} = :a{i}" for i in range(len(item)))
-        try:
-            self.db.update_item(
-                TableName=self.table,
-                Key=items.proposal_key(decided.id),
-                UpdateExpression=f"SET {sets} REMOVE lock_owner, lock_until",
-                ConditionExpression=(
-                    "#a_status = :prev AND (attribute_not_exists(lock_until) OR lock_until < :now OR lock_owner = :me)"
-                ),
-                ExpressionAttributeNames={**names, "#a_status": "status"},
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as e:
-            if conditional_failed(e):
-                return False
-            raise
-        return True
 
     def scan_counted(self) -> Iterator[Counted]:
         """Every vote and participant (a full Scan: for audits and recounts, never on a request path)."""

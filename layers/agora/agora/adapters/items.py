@@ -14,6 +14,9 @@ from agora.domain.participants import Participant
 from agora.domain.tallies import Counted
 from agora.domain.votes import Trust, Vote, VoteKey
 
+# The attribute naming the conditional write that last changed an item (adapters.content.new_write).
+WRITE = "write"
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 

@@ -33,7 +33,12 @@ class ProposalIndex:
     ) -> ProposalIndex:
         ordered = sorted(entries, key=lambda e: (e.created_at, e.id))
         prefixes = tuple(prefixes)
-        word_lists = [words(e.text, prefixes) for e in ordered]
+        return cls._of(ordered, [words(e.text, prefixes) for e in ordered], generated_at, reference)
+
+    @classmethod
+    def _of(
+        cls, ordered: list[Indexed], word_lists: list[list[str]], generated_at: float, reference: TextIndex | None
+    ) -> ProposalIndex:
         return cls(
             entries=ordered,
             vectors=TextIndex.build(word_lists, reference),
@@ -41,6 +46,15 @@ class ProposalIndex:
             words=word_lists,
             rows={e.id: row for row, e in enumerate(ordered)},
         )
+
+    @cached_property
+    def public(self) -> ProposalIndex:
+        """The accepted proposals alone, weighed by their own trigram frequencies: what anyone may
+        query. Undecided texts must not even shift a weight, or scores would betray their trigrams."""
+        rows = [row for row, e in enumerate(self.entries) if e.status is Status.ACCEPTED]
+        if len(rows) == len(self.entries):
+            return self
+        return ProposalIndex._of([self.entries[r] for r in rows], [self.words[r] for r in rows], self.generated_at, None)
 
     @cached_property
     def accepted(self) -> tuple[list[Indexed], list[str], list[str], list[tuple[str, ...]]]:

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from agora import contract as c
 from agora.adapters import items
 from agora.adapters.aws import client
+from agora.adapters.content import is_own_write, new_write
 from agora.domain.proposals import Action, Decision, Proposal, Status
 from agora.domain.submissions import Submissions
 
@@ -143,8 +144,11 @@ class ProposalStore:
         kept = {k: v for k, v in attributes.items() if v is not None}
         names = {f"#a{i}": k for i, k in enumerate(attributes)}
         values = items.serialize({f":a{i}": v for i, v in enumerate(attributes.values()) if v is not None})
-        values.update(items.serialize({":prev": previous.status.value, ":me": decision.moderator, ":now": now}))
-        sets = ", ".join(f"#a{i} = :a{i}" for i, k in enumerate(attributes) if k in kept)
+        write = new_write()
+        values.update(
+            items.serialize({":prev": previous.status.value, ":me": decision.moderator, ":now": now, ":write": write})
+        )
+        sets = ", ".join([*(f"#a{i} = :a{i}" for i, k in enumerate(attributes) if k in kept), "#write = :write"])
         removes = ", ".join([*(f"#a{i}" for i, k in enumerate(attributes) if k not in kept), "lock_owner", "lock_until"])
         update = {
             "TableName": self.table,
@@ -153,7 +157,7 @@ class ProposalStore:
             "ConditionExpression": (
                 "#a_status = :prev AND (attribute_not_exists(lock_until) OR lock_until < :now OR lock_owner = :me)"
             ),
-            "ExpressionAttributeNames": {**names, "#a_status": "status"},
+            "ExpressionAttributeNames": {**names, "#a_status": "status", "#write": items.WRITE},
             "ExpressionAttributeValues": values,
         }
         try:
@@ -161,9 +165,12 @@ class ProposalStore:
                 TransactItems=[{"Update": update}, {"Put": {"TableName": self.table, "Item": decision_item(decision)}}]
             )
         except ClientError as e:
-            if _condition_failed(e):
-                return False
-            raise
+            if not _condition_failed(e):
+                raise
+            # DynamoDB itself makes botocore's retries of a transaction idempotent (ClientRequestToken);
+            # an engine that does not would fail the retry's condition on our own decision.
+            stored = self.db.get_item(TableName=self.table, Key=items.proposal_key(decided.id), ConsistentRead=True).get("Item")
+            return is_own_write(items.deserialize(stored) if stored else None, write)
         return True
 
     def decisions(self, proposal_id: str) -> list[Decision]:

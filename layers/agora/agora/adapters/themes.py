@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from agora import contract as c
 from agora.adapters import items
 from agora.adapters.aws import client
-from agora.adapters.content import conditional_failed
+from agora.adapters.content import conditional_failed, is_own_write, item_when_failed, new_write
 from agora.domain.themes import Theme
 
 
@@ -30,11 +30,17 @@ class ThemeStore:
             "sk": {"S": c.THEME_SK + theme.id},
             **items.serialize({"name": theme.name, "created_by": theme.created_by, "created_at": theme.created_at}),
         }
+        write = new_write()
         try:
-            self.db.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+            self.db.put_item(
+                TableName=self.table,
+                Item={**item, items.WRITE: {"S": write}},
+                ConditionExpression="attribute_not_exists(pk)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
         except ClientError as e:
             if conditional_failed(e):
-                return False
+                return is_own_write(item_when_failed(self.db, self.table, {"pk": item["pk"], "sk": item["sk"]}, e), write)
             raise
         return True
 

@@ -10,8 +10,9 @@ from botocore.exceptions import ClientError
 from agora import contract as c
 from agora.adapters import items
 from agora.adapters.aws import client
-from agora.adapters.content import conditional_failed
-from agora.domain.votes import Vote, VoteKey
+from agora.adapters.content import conditional_failed, is_own_write, item_when_failed, new_write
+from agora.domain.errors import Conflict
+from agora.domain.votes import Trust, Vote, VoteKey
 
 
 class VoteStore:
@@ -23,26 +24,74 @@ class VoteStore:
     def from_env(cls) -> VoteStore:
         return cls(os.environ[c.CONTENT.env_var], client("dynamodb"))
 
-    def put(self, vote: Vote) -> bool:
-        """Record a vote unless the participant already holds the same key; True if it changed.
+    def put(self, vote: Vote) -> tuple[Vote, bool]:
+        """Record a vote; the vote as it now stands, and whether this request changed it.
 
-        Another key replaces the whole item, qualifications included. Every change is one
-        conditional write on one item, so concurrent changes by a participant serialize there,
-        and the tallies, derived from the item's images, never lose one.
+        Another key replaces the whole item, qualifications included. The same key again changes
+        nothing, except that a vote made in the sequence upgrades an untrusted one (see `_upgrade`).
+        Every change is one conditional write on one item, so concurrent changes by a participant
+        serialize there, and the tallies, derived from the item's images, never lose one.
         """
+        write = new_write()
         try:
             self.db.put_item(
                 TableName=self.table,
-                Item=items.vote_item(vote),
+                Item={**items.vote_item(vote), items.WRITE: {"S": write}},
                 ConditionExpression="attribute_not_exists(pk) OR #key <> :key",
                 ExpressionAttributeNames={"#key": "key"},
                 ExpressionAttributeValues={":key": {"S": vote.key.value}},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as e:
-            if conditional_failed(e):
-                return False
-            raise
-        return True
+            if not conditional_failed(e):
+                raise
+            stored = self._when_failed(vote, e)
+            if is_own_write(stored, write):
+                return items.vote_from(stored), True  # applied, answer lost, retried by the SDK
+            current = items.vote_from(stored) if stored else None
+            if current is not None and current.trust is Trust.UNTRUSTED and vote.trust is Trust.SEQUENCE:
+                return self._upgrade(vote)
+            if current is None:  # withdrawn between the attempt and the read
+                raise Conflict("vote_changed", "Your vote changed while it was being recorded; try again.") from e
+            return current, False
+        return vote, True
+
+    def _upgrade(self, vote: Vote) -> tuple[Vote, bool]:
+        """The same key, now with a valid proof: the vote becomes the one made in the sequence (as
+        Make.org counts it), keeping its qualifications. Never the reverse: a later vote without a
+        proof leaves a trusted one as it is."""
+        write = new_write()
+        try:
+            out = self.db.update_item(
+                TableName=self.table,
+                Key=items.vote_key(vote.participant_id, vote.proposal_id),
+                UpdateExpression="SET #trust = :sequence, voted_at = :at, #source = :source, #write = :write",
+                ConditionExpression="#key = :key AND #trust = :untrusted",
+                ExpressionAttributeNames={"#key": "key", "#trust": "trust", "#source": "source", "#write": items.WRITE},
+                ExpressionAttributeValues=items.serialize(
+                    {
+                        ":sequence": Trust.SEQUENCE.value,
+                        ":untrusted": Trust.UNTRUSTED.value,
+                        ":key": vote.key.value,
+                        ":at": vote.voted_at,
+                        ":source": vote.source,
+                        ":write": write,
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as e:
+            if not conditional_failed(e):
+                raise
+            stored = self._when_failed(vote, e)
+            if stored is None:
+                raise Conflict("vote_changed", "Your vote changed while it was being recorded; try again.") from e
+            return items.vote_from(stored), is_own_write(stored, write)
+        return items.vote_from(items.deserialize(out["Attributes"])), True
+
+    def _when_failed(self, vote: Vote, error: ClientError) -> dict[str, Any] | None:
+        return item_when_failed(self.db, self.table, items.vote_key(vote.participant_id, vote.proposal_id), error)
 
     def delete(self, participant_id: str, proposal_id: str) -> bool:
         out = self.db.delete_item(
@@ -58,25 +107,29 @@ class VoteStore:
 
     def qualify(self, participant_id: str, proposal_id: str, qualification: str, key: VoteKey) -> Vote | None:
         """Add a qualification to a vote of `key` that lacks it; the vote as it now stands,
-        or None if nothing changed (no vote, a vote of another key, or already qualified)."""
+        or None if this request changed nothing (no vote, a vote of another key, or already qualified)."""
+        write = new_write()
         try:
             out = self.db.update_item(
                 TableName=self.table,
                 Key=items.vote_key(participant_id, proposal_id),
-                UpdateExpression="ADD #quals :q",
+                UpdateExpression="ADD #quals :q SET #write = :write",
                 ConditionExpression="#key = :key AND NOT contains(#quals, :name)",
-                ExpressionAttributeNames={"#quals": "qualifications", "#key": "key"},
+                ExpressionAttributeNames={"#quals": "qualifications", "#key": "key", "#write": items.WRITE},
                 ExpressionAttributeValues={
                     ":q": {"SS": [qualification]},
                     ":name": {"S": qualification},
                     ":key": {"S": key.value},
+                    ":write": {"S": write},
                 },
                 ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as e:
-            if conditional_failed(e):
-                return None
-            raise
+            if not conditional_failed(e):
+                raise
+            stored = item_when_failed(self.db, self.table, items.vote_key(participant_id, proposal_id), e)
+            return items.vote_from(stored) if is_own_write(stored, write) else None
         return items.vote_from(items.deserialize(out["Attributes"]))
 
     def unqualify(self, participant_id: str, proposal_id: str, qualification: str) -> bool:
@@ -96,15 +149,21 @@ class VoteStore:
             raise
         return True
 
-    def voted_proposal_ids(self, participant_id: str) -> set[str]:
-        """The participant's voted set: one Query (paginated past 1 MB), keys only."""
-        voted: set[str] = set()
+    def not_to_serve(self, participant_id: str) -> set[str]:
+        """The proposals a participant has voted on or proposed: one Query of their partition
+        (paginated past 1 MB) from their submissions record on, which sorts just before their votes."""
+        found: set[str] = set()
         pages = self.db.get_paginator("query").paginate(
             TableName=self.table,
-            KeyConditionExpression="pk = :p AND begins_with(sk, :v)",
-            ExpressionAttributeValues={":p": {"S": c.PARTICIPANT + participant_id}, ":v": {"S": c.VOTE_SK}},
-            ProjectionExpression="sk",
+            KeyConditionExpression="pk = :p AND sk >= :from",
+            ExpressionAttributeValues={":p": {"S": c.PARTICIPANT + participant_id}, ":from": {"S": c.SUBMISSIONS_SK}},
+            ProjectionExpression="sk, ids",
         )
         for page in pages:
-            voted.update(i["sk"]["S"].removeprefix(c.VOTE_SK) for i in page["Items"])
-        return voted
+            for item in page["Items"]:
+                sk = item["sk"]["S"]
+                if sk.startswith(c.VOTE_SK):
+                    found.add(sk.removeprefix(c.VOTE_SK))
+                elif sk == c.SUBMISSIONS_SK:
+                    found.update(i["S"] for i in item.get("ids", {}).get("L", []))
+        return found

@@ -5,6 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 
+# How much of a caller's value an error may echo: enough to recognise it, never a copy of a flood.
+SHOWN = 40
+
+
+def clipped(text: str, limit: int = SHOWN) -> str:
+    """The text, cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(value: object, limit: int = SHOWN) -> str:
+    """A value as an error message quotes it (its repr), clipped."""
+    return clipped(repr(value), limit)
+
+
 class DomainError(Exception):
     """A request the rules refuse. `code` is stable and machine-readable; `message` is for people."""
 

@@ -7,9 +7,9 @@ CSVs are UTF-8 without BOM, comma-separated, CRLF rows (RFC 4180), blank for "no
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -79,7 +79,7 @@ def _floats(values: np.ndarray, digits: int = 4) -> Column:
 
 def _texts(values: Sequence[str]) -> Column:
     array = np.asarray(values, dtype=object)
-    return lambda at: [str(v) for v in array[at].tolist()]
+    return lambda at: [_quoted(str(v)) for v in array[at].tolist()]
 
 
 def _flags(values: np.ndarray) -> Column:
@@ -87,7 +87,8 @@ def _flags(values: np.ndarray) -> Column:
 
 
 def _constant(value: str) -> Column:
-    return lambda at: [value] * len(at)
+    cell = _quoted(value)
+    return lambda at: [cell] * len(at)
 
 
 def _estimate(e: Estimate, digits: int = 4) -> list[Column]:
@@ -98,17 +99,30 @@ def _blank(columns: int) -> list[Column]:
     return [_constant("")] * columns
 
 
+# RFC 4180 quotes a field with a comma, a quote, CR or LF; we also quote one with any other character
+# str.splitlines() breaks on (VT, FF, FS, GS, RS, NEL, U+2028, U+2029). The csv module quotes only
+# on CR, LF and its line terminator, hence this writer. Numbers and flags never need it.
+_LINE_BREAK = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_NEEDS_QUOTES = re.compile(f'[,"{_LINE_BREAK}]')
+# Quotes keep a CSV parser right, but not a reader that splits on any line break: for it, a line in
+# a cell starting "=1+1" is a row, and a formula to a spreadsheet. Such a start (= + - @ or a tab,
+# at the cell's start or after a break) gets an apostrophe, as OWASP advises; spreadsheets hide it.
+_FORMULA_START = re.compile(f"(^|[{_LINE_BREAK}])([=+\\-@\t])")
+
+
+def _quoted(value: str) -> str:
+    value = _FORMULA_START.sub(r"\1'\2", value)
+    return '"' + value.replace('"', '""') + '"' if _NEEDS_QUOTES.search(value) else value
+
+
 def _csv(columns: Sequence[str], blocks: Iterator[tuple[list[Column], np.ndarray]]) -> bytes:
-    # Encoded as it is written: one copy of the file in memory, not three (str, its copy, bytes).
+    """Rows of cells already quoted by their formatters, CRLF-terminated, encoded block by block."""
     out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(columns)
+    out.write((",".join(map(_quoted, columns)) + "\r\n").encode())
     for formatters, at in blocks:
         if len(at):
-            writer.writerows(zip(*(f(at) for f in formatters), strict=True))
-    text.flush()
-    text.detach()
+            rows = zip(*(f(at) for f in formatters), strict=True)
+            out.write("".join(",".join(row) + "\r\n" for row in rows).encode())
     return out.getvalue()
 
 

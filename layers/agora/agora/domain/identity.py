@@ -42,6 +42,12 @@ def network_of(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False) if ip.version == 6 else ip)
 
 
+def network_key(address: str | None) -> str:
+    """The network a request counts against in rate limits: its own, or one bucket shared by every
+    request without a usable address, so that a malformed address can never switch a limit off."""
+    return network_of(address) or "unknown"
+
+
 def looks_like_token(value: str) -> bool:
     """Shaped like a participant token, signature unchecked: lets a moderator route tell a citizen
     (403, known but not allowed) from a caller with no credentials at all (401)."""

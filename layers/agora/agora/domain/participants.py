@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agora.config import DemographicQuestion
-from agora.domain.errors import InvalidInput
+from agora.domain.errors import InvalidInput, clipped, shown
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,15 @@ def validate_demographics(
         if question is None:
             raise InvalidInput(
                 "unknown_question",
-                f"{qid!r} is not one of this consultation's questions {sorted(known)}.",
-                {"field": f"demographics.{qid}"},
+                f"{shown(qid)} is not one of this consultation's questions {sorted(known)}.",
+                {"field": f"demographics.{clipped(qid)}"},
             )
         if answer is None:
             continue
         if answer not in question.choices:
             raise InvalidInput(
                 "invalid_answer",
-                f"{answer!r} is not a choice for {qid!r}; choose one of {list(question.choices)}.",
+                f"{shown(answer)} is not a choice for {qid!r}; choose one of {list(question.choices)}.",
                 {"field": f"demographics.{qid}", "allowed": list(question.choices)},
             )
         clean[qid] = answer

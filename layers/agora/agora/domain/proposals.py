@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from agora.config import ProposalRules
-from agora.domain.errors import Conflict, InvalidInput
+from agora.domain.errors import Conflict, InvalidInput, clipped, shown
 
 
 class Status(str, Enum):
@@ -49,6 +49,15 @@ _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # One to three characters (not digits: 1000000 is a number) said five times or more in a row:
 # "!!!!!", "aaaaaa", "lololololo".
 _REPEATED = re.compile(r"([^\d\s]\D{0,2}?)\1{4,}")
+# Control, format, surrogate, private and unassigned characters; and line and paragraph separators
+# (U+2028, U+2029), which readers that split on any line break take for a new line (a CSV row).
+_REFUSED = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Letters and symbols that print as nothing: Hangul fillers, the blank Braille pattern, Khmer
+# inherent vowels, the combining grapheme joiner.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f")
+# What counts as visible after the prefix: letters, digits, punctuation, symbols (not a blank one).
+_VISIBLE = frozenset("LNPS")
+MIN_VISIBLE = 3
 
 
 @dataclass(frozen=True)
@@ -95,19 +104,13 @@ def validate_text(text: str, language: str, rules: ProposalRules) -> str:
     if prefix is None:
         raise InvalidInput(
             "unsupported_language",
-            f"Language {language!r} is not one of this consultation's languages {sorted(rules.prefix)}.",
+            f"Language {shown(language)} is not one of this consultation's languages {sorted(rules.prefix)}.",
             {"field": "language", "allowed": sorted(rules.prefix)},
         )
     text = unicodedata.normalize("NFC", text).strip()
     if not text or text == prefix.strip():
         raise _problem("empty", "The proposal is empty: write your idea after the prefix.")
-    bad = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
-    if bad is not None:
-        raise _problem(
-            "control_character",
-            f"The proposal contains an invisible or control character (U+{ord(bad):04X}); use plain text on one line.",
-            codepoint=f"U+{ord(bad):04X}",
-        )
+    _check_characters(text)
     if _HTML.search(text):
         raise _problem("html", "The proposal contains HTML markup; use plain text only.")
     if not text.startswith(prefix):
@@ -126,13 +129,38 @@ def validate_text(text: str, language: str, rules: ProposalRules) -> str:
             length=len(text),
             max_length=rules.max_length,
         )
+    visible = sum(1 for c in text[len(prefix):] if unicodedata.category(c)[0] in _VISIBLE)
+    if visible < MIN_VISIBLE:
+        raise _problem(
+            "too_few_visible_characters",
+            f"The proposal has {visible} visible characters after {prefix!r}; write your idea in at least {MIN_VISIBLE}.",
+            visible=visible,
+            min_visible=MIN_VISIBLE,
+        )
     if (repeated := _REPEATED.search(text)) is not None:
         raise _problem(
             "repeated_characters",
             f"The proposal repeats {repeated.group(1)!r} over and over; write your idea in words.",
-            repeated=repeated.group(0),
+            repeated=clipped(repeated.group(0)),
         )
     return text
+
+
+def _check_characters(text: str) -> None:
+    bad = next((c for c in text if unicodedata.category(c) in _REFUSED or c in _BLANK), None)
+    if bad is None:
+        return
+    codepoint = f"U+{ord(bad):04X}"
+    if unicodedata.category(bad) in ("Zl", "Zp"):
+        raise _problem(
+            "line_break", f"The proposal contains a line or paragraph separator ({codepoint}); write it on one line.",
+            codepoint=codepoint,
+        )
+    raise _problem(
+        "control_character",
+        f"The proposal contains an invisible or control character ({codepoint}); use plain text on one line.",
+        codepoint=codepoint,
+    )
 
 
 @dataclass(frozen=True)
@@ -170,7 +198,7 @@ def check_refusal(reason: str, charter: tuple[str, ...], duplicate_of: str | Non
     if reason not in charter:
         raise InvalidInput(
             "unknown_reason",
-            f"Refusal reason {reason!r} is not in the charter.",
+            f"Refusal reason {shown(reason)} is not in the charter.",
             {"field": "reason", "allowed": list(charter)},
         )
     if duplicate_of is not None and reason != ALREADY_EXISTS:

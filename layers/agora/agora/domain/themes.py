@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.domain.errors import InvalidInput
+from agora.domain.errors import InvalidInput, clipped, shown
 from agora.domain.text import words
 
 # Function words of the languages we serve: they would name every group ("les", "dans", "the").
@@ -50,8 +50,8 @@ def check_known(requested: Iterable[str], known: Iterable[str]) -> None:
     if unknown:
         raise InvalidInput(
             "unknown_theme",
-            f"No theme {', '.join(map(repr, unknown))}: create it first.",
-            {"field": "themes", "unknown": unknown},
+            f"No theme {', '.join(map(shown, unknown))}: create it first.",
+            {"field": "themes", "unknown": [clipped(t) for t in unknown]},
         )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from agora import contract
-from agora.domain.identity import looks_like_token
+from agora.domain.identity import looks_like_token, network_of
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 FILES_PREFIX = "/files/"
@@ -284,9 +284,10 @@ class Gateway:
 
             def _source(self) -> str:
                 """The caller's address. Simulated citizens (`agora simulate`, the demo seed) all come
-                from loopback, so they name theirs in X-Forwarded-For; fine on a loopback-only dev server."""
+                from loopback, so they name theirs in X-Forwarded-For; fine on a loopback-only dev server.
+                A header that names no address is ignored: the connection's address is never blank."""
                 forwarded = (self.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
-                return forwarded or self.client_address[0]
+                return forwarded if network_of(forwarded) else self.client_address[0]
 
             def _static(self, path: str) -> None:
                 # A route's parameters are the handler's to validate (a documented 422); a file name

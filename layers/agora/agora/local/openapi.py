@@ -76,6 +76,9 @@ WHY = {
 }
 # Routes with a per-participant or per-network allowance (429).
 RATE_LIMITED = {
+    "GET /proposals/similar",
+    "GET /proposals/{proposal_id}/similar",
+    "GET /sequence",
     "POST /proposals",
     "PUT /proposals/{proposal_id}/vote",
     "PUT /proposals/{proposal_id}/vote/qualifications/{qualification}",

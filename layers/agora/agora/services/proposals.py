@@ -13,7 +13,7 @@ from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain import search
 from agora.domain.errors import InvalidInput, NotFound, RateLimited, Unavailable
-from agora.domain.identity import network_of
+from agora.domain.identity import network_key
 from agora.domain.limits import SlidingWindow
 from agora.domain.opening import check_open
 from agora.domain.proposals import Indexed, Proposal, validate_text, visible_to
@@ -51,8 +51,7 @@ class ProposalService:
         check_open(self.consultation, now)
         language = language or self.consultation.default_language
         clean = validate_text(text, language, self.consultation.proposals)
-        network = network_of(address)
-        wait = self.per_source.hit(network, now) if network else None
+        wait = self.per_source.hit(network_key(address), now)
         if wait is not None:
             raise RateLimited(
                 "too_many_proposals_from_network",

@@ -12,7 +12,9 @@ from agora.adapters.bucket import CachedObject
 from agora.adapters.pool import PublishedPool
 from agora.adapters.votes import VoteStore
 from agora.config import SequenceConfig
+from agora.domain.errors import RateLimited
 from agora.domain.identity import Signer
+from agora.domain.limits import SlidingWindow
 from agora.domain.sequencing import SequenceSettings, select_sequence
 
 
@@ -35,20 +37,30 @@ class SequenceService:
         votes: VoteStore,
         pool: CachedObject[PublishedPool],
         signer: Signer,
-        settings: SequenceSettings = SequenceSettings(),
+        sequence: SequenceConfig = SequenceConfig(),
+        per_minute: int = 20,
         clock: Callable[[], float] = time.time,
         rng: np.random.Generator | None = None,
     ) -> None:
-        self.votes, self.pool, self.signer, self.settings, self.clock = votes, pool, signer, settings, clock
+        self.votes, self.pool, self.signer, self.clock = votes, pool, signer, clock
+        self.settings, self.max_size = settings_for(sequence), sequence.size
+        self.per_participant = SlidingWindow(per_minute, 60)
         self.rng = rng or np.random.default_rng()
 
     def next(self, participant_id: str, size: int) -> list[Served]:
+        """Up to `size` proposals (no more than the consultation's sequence size), never one the
+        participant voted on or proposed: an author's vote on their own proposal gets no proof, so
+        it is recorded but never trusted."""
+        now = self.clock()
+        wait = self.per_participant.hit(participant_id, now)
+        if wait is not None:
+            raise RateLimited("too_many_sequences", f"Too many sequences asked in the last minute; retry in {wait} s.", wait)
         published = self.pool.get()
         if published is None:
             return []
-        voted = self.votes.voted_proposal_ids(participant_id)
-        chosen = select_sequence(published.pool, voted, size, self.rng, self.settings)
-        issued = int(self.clock())
+        excluded = self.votes.not_to_serve(participant_id)
+        chosen = select_sequence(published.pool, excluded, min(size, self.max_size), self.rng, self.settings)
+        issued = int(now)
         return [
             Served(
                 id=pid,

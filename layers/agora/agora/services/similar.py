@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from agora.adapters.bucket import CachedObject
@@ -10,8 +12,10 @@ from agora.adapters.items import status_sort_key
 from agora.adapters.proposal_index import EMPTY, ProposalIndex
 from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
-from agora.domain.errors import NotFound
-from agora.domain.proposals import Indexed, Proposal, Status, visible_to
+from agora.domain.errors import NotFound, RateLimited
+from agora.domain.identity import network_key
+from agora.domain.limits import SlidingWindow
+from agora.domain.proposals import UNDECIDED, Indexed, Proposal, Status, visible_to
 from agora.domain.similarity import DUPLICATE, RELATED
 from agora.domain.text import words
 from agora.domain.themes import suggest
@@ -38,31 +42,79 @@ class Review:
 
 
 class SimilarityService:
+    """Citizens see accepted proposals, and their own undecided ones; moderators see everything."""
+
     def __init__(
-        self, consultation: Consultation, index: CachedObject[ProposalIndex], content: ContentStore, store: ProposalStore
+        self,
+        consultation: Consultation,
+        index: CachedObject[ProposalIndex],
+        content: ContentStore,
+        store: ProposalStore,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.prefixes = tuple(consultation.proposals.prefix.values())
-        self.index, self.content, self.store = index, content, store
+        self.index, self.content, self.store, self.clock = index, content, store, clock
+        limits = consultation.lookups
+        self.per_participant = SlidingWindow(limits.similar_per_participant_per_minute, 60)
+        self.per_source = SlidingWindow(limits.similar_per_source_per_minute, 60)
 
-    def like_text(self, text: str, limit: int) -> list[Match]:
-        index = self.index.get() or EMPTY
-        vector = index.vectors.vector(words(text, self.prefixes))
-        return [Match(index.entries[r], s) for r, s in index.vectors.nearest(vector, limit, RELATED)]
+    def like_text(self, text: str, viewer_id: str | None, limit: int, address: str | None = None) -> list[Match]:
+        self._admit(viewer_id, address)
+        return self._visible_matches(words(text, self.prefixes), viewer_id, limit, RELATED)
 
-    def like_proposal(self, proposal_id: str, viewer_id: str | None, limit: int) -> list[Match]:
+    def like_proposal(
+        self, proposal_id: str, viewer_id: str | None, limit: int, address: str | None = None
+    ) -> list[Match]:
         """Near-duplicates of a proposal the viewer may see (accepted ones are read from the index alone)."""
-        index = self.index.get() or EMPTY
-        row = index.rows.get(proposal_id)
-        if row is not None and index.entries[row].status is Status.ACCEPTED:
-            text = index.entries[row].text
+        self._admit(viewer_id, address)
+        public = (self.index.get() or EMPTY).public
+        row = public.rows.get(proposal_id)
+        if row is not None:
+            text = public.entries[row].text
         else:
             proposal = self.content.get_proposal(proposal_id)
             if proposal is None or not visible_to(proposal, viewer_id):
                 raise NotFound("proposal_not_found", f"No proposal {proposal_id} is visible to you.")
             text = proposal.text
-        vector = index.vectors.vector(words(text, self.prefixes))
-        found = index.vectors.nearest(vector, limit, DUPLICATE, exclude=[row] if row is not None else [])
-        return [Match(index.entries[r], s) for r, s in found]
+        return self._visible_matches(words(text, self.prefixes), viewer_id, limit, DUPLICATE, proposal_id)
+
+    def _visible_matches(
+        self, word_list: list[str], viewer_id: str | None, limit: int, min_score: float, exclude: str | None = None
+    ) -> list[Match]:
+        """The best accepted matches, and the viewer's own undecided ones, weighed alike: by the
+        accepted proposals' frequencies, so nobody else's undecided text shapes what is answered."""
+        index = self.index.get() or EMPTY
+        public = index.public
+        searched = [public]
+        if own := self._own_undecided(index, viewer_id):
+            searched.append(ProposalIndex.build(own, self.prefixes, index.generated_at, public.vectors))
+        vector = public.vectors.vector(word_list)
+        found = [
+            Match(where.entries[r], s)
+            for where in searched
+            for r, s in where.vectors.nearest(vector, limit + 1, min_score)
+            if where.entries[r].id != exclude
+        ]
+        found.sort(key=lambda m: (-m.score, m.entry.id))
+        return found[:limit]
+
+    def _own_undecided(self, index: ProposalIndex, viewer_id: str | None) -> list[Indexed]:
+        if viewer_id is None:
+            return []
+        mine = self.store.submissions(viewer_id).ids
+        return [index.entries[index.rows[i]] for i in mine if i in index.rows and index.entries[index.rows[i]].status in UNDECIDED]
+
+    def _admit(self, viewer_id: str | None, address: str | None) -> None:
+        now = self.clock()
+        limits = [(self.per_source, network_key(address), "your network")]
+        if viewer_id:
+            limits.insert(0, (self.per_participant, viewer_id, "you"))
+        for window, key, who in limits:
+            wait = window.hit(key, now)
+            if wait is not None:
+                raise RateLimited(
+                    "too_many_lookups", f"Too many look-ups from {who} in the last minute; retry in {wait} s.", wait
+                )
 
     def review(self, proposals: list[Proposal]) -> dict[str, Review]:
         """Each proposal's likely duplicates among accepted and undecided ones, with their current

@@ -10,7 +10,7 @@ from agora.adapters.bucket import CachedObject
 from agora.adapters.votes import VoteStore
 from agora.config import Consultation
 from agora.domain.errors import Conflict, RateLimited
-from agora.domain.identity import Claims, Signer
+from agora.domain.identity import Claims, Signer, network_key
 from agora.domain.limits import SlidingWindow
 from agora.domain.opening import check_open
 from agora.domain.votes import Trust, Vote, VoteKey, check_qualification, qualified_key
@@ -33,7 +33,10 @@ class VotingService:
     def vote(
         self, voter: Claims, proposal_id: str, key: VoteKey, proof: str | None, address: str | None = None
     ) -> tuple[Vote, bool]:
-        """Record the vote; the same key again changes nothing, another key replaces it (and its qualifications)."""
+        """Record the vote; the vote as stored (its trust included) and whether this request changed it.
+
+        The same key again changes nothing but an untrusted vote's trust, when it now comes with a
+        valid proof; another key replaces the vote (and its qualifications)."""
         now = self._admit(voter, proposal_id, address)
         pid = voter.participant_id
         vote = Vote(
@@ -46,7 +49,7 @@ class VotingService:
             voter_since=voter.since,
             source=self.signer.source_tag(address),
         )
-        return vote, self.votes.put(vote)
+        return self.votes.put(vote)
 
     def withdraw(self, voter: Claims, proposal_id: str) -> bool:
         check_open(self.consultation, self.clock())
@@ -78,9 +81,9 @@ class VotingService:
         self._check_votable(proposal_id)
         for window, key, who in (
             (self.per_participant, voter.participant_id, "you"),
-            (self.per_source, self.signer.source_tag(address), "your network"),
+            (self.per_source, network_key(address), "your network"),
         ):
-            wait = window.hit(key, now) if key else None
+            wait = window.hit(key, now)
             if wait is not None:
                 raise RateLimited(
                     "too_many_votes",

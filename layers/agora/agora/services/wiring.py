@@ -153,9 +153,12 @@ def voting() -> VotingService:
 
 @cache
 def sequence() -> SequenceService:
-    from agora.services.sequence import SequenceService, settings_for
+    from agora.services.sequence import SequenceService
 
-    return SequenceService(votes(), pool(), signer(), settings_for(config.current().sequence))
+    consultation = config.current()
+    return SequenceService(
+        votes(), pool(), signer(), consultation.sequence, consultation.lookups.sequences_per_participant_per_minute
+    )
 
 
 @cache
