@@ -1,4 +1,4 @@
-"""The sequence policies agora's is measured against, from docs ANCHORS.md, with select_sequence's signature."""
+"""The sequence policies agora's is measured against, from docs/peers.md, with select_sequence's signature."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Similar proposals: the duplicate finder's quality on a labelled set, and its speed at 30,000 proposals.
 
-Baseline (ANCHORS, Decidim): PostgreSQL pg_trgm similarity, shown from 0.25 — each word
+Baseline (docs/peers.md, Decidim): PostgreSQL pg_trgm similarity, shown from 0.25 — each word
 lower-cased and padded ("  word "), its trigrams as a set, similarity |A ∩ B| / |A ∪ B| — computed
 against every proposal, as a sequential scan does.
 """

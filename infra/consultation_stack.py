@@ -1,5 +1,5 @@
 """One consultation, one stack: its data, functions, API, firewall, scoring, snapshots, edge and
-monitoring (ARCHITECTURE §1)."""
+monitoring (docs/architecture.md §1)."""
 
 from __future__ import annotations
 

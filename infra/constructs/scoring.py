@@ -1,4 +1,4 @@
-"""score on the content table's stream: exact tallies from at-least-once delivery (ARCHITECTURE §6)."""
+"""score on the content table's stream: exact tallies from at-least-once delivery (docs/architecture.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""snapshot on a schedule: results files, manifest and sequence pool (ARCHITECTURE §8)."""
+"""snapshot on a schedule: results files, manifest and sequence pool (docs/architecture.md §5)."""
 
 from __future__ import annotations
 
