@@ -32,7 +32,7 @@ def summary(stack) -> dict:
         moderator.accept(pid)
     citizens = [(api.register({"department": "29", "age": "25-34"}), "agree") for _ in range(PER_DEPARTMENT)]
     citizens += [(api.register({"department": "35", "age": "50-64"}), "disagree") for _ in range(PER_DEPARTMENT)]
-    eventually(lambda: set(ids.values()) <= {p["id"] for p in citizens[0][0].sequence()})
+    eventually(lambda: set(ids.values()) <= {p["id"] for p in citizens[0][0].sequence()}, interval=4)  # /sequence: 20 a minute
     keys = {ids[LIKED]: "agree", ids[DISLIKED]: "disagree"}
     for citizen, on_split in citizens:
         for item in citizen.sequence():

@@ -32,7 +32,7 @@ def voted_on(stack) -> dict[str, list[int]]:
         if item["id"] in ids:
             moderator.accept(item["id"])
     crowd = [api.register() for _ in range(OTHERS)]
-    eventually(lambda: ids <= {p["id"] for p in crowd[0].sequence()})
+    eventually(lambda: ids <= {p["id"] for p in crowd[0].sequence()}, interval=4)  # /sequence: 20 a minute
     for citizen in crowd:
         for item in citizen.sequence():
             citizen.vote(item["id"], "agree", item["proof"])

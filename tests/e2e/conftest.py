@@ -10,9 +10,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -49,8 +50,10 @@ class RunningStack:
     url: str
     aws_endpoint: str
     process: subprocess.Popen[str]
-    output: list[str]
+    output: list[str]  # what it printed until `ready`
     data_dir: Path
+    later: list[str] = field(default_factory=list)  # what it printed since, read as it comes
+    reader: threading.Thread | None = None
 
     def client(self, service: str):
         return boto3.client(
@@ -78,13 +81,20 @@ def start(*extra: str, data_dir: Path | None = None) -> RunningStack:
     else:
         raise AssertionError("agora dev stopped before it was ready:\n" + "".join(output))
     endpoint = next(m.group(1) for line in output if (m := AWS_ENDPOINT.search(line)))
-    return RunningStack(f"http://127.0.0.1:{port}", endpoint, process, output, data_dir)
+    running = RunningStack(f"http://127.0.0.1:{port}", endpoint, process, output, data_dir)
+    # Drained as it comes: a full pipe would block the stack's next log line, and with it a request.
+    running.reader = threading.Thread(target=lambda: running.later.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
+    running.reader.start()
+    return running
 
 
 def stop(stack: RunningStack, keep_data: bool = False) -> str:
     """Ctrl-C, as an operator stops it; its data directory goes too unless kept for a restart."""
     stack.process.send_signal(signal.SIGINT)
-    rest, _ = stack.process.communicate(timeout=60)
+    stack.process.wait(timeout=60)
+    if stack.reader is not None:
+        stack.reader.join(timeout=10)
+    rest = "".join(stack.later)
     if not keep_data:
         shutil.rmtree(stack.data_dir, ignore_errors=True)
     return rest

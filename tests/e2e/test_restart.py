@@ -39,7 +39,7 @@ def test_a_restart_keeps_tokens_figures_and_counts_the_next_vote_once():
         ids = [author.propose(f"Il faut garder ce qui a été dit n°{n}")["id"] for n in range(2)]
         for proposal_id in ids:
             Moderator(api, MODERATOR_KEY).accept(proposal_id)
-        served = eventually(lambda: len(voter.sequence()) == 2 and voter.sequence())
+        served = eventually(lambda: (lambda s: len(s) == 2 and s)(voter.sequence()), interval=4)  # /sequence: 20 a minute
         voter.vote(served[0]["id"], "agree", served[0]["proof"])
         eventually(lambda: counted(running))
         before = eventually(lambda: (s := summary(running))["votes"] == 1 and s)
@@ -103,8 +103,9 @@ def test_sigterm_stops_the_stack_and_every_child_it_started():
         children = descendants(running.process.pid)
         assert "java" in children.values() and len(children) >= 3, children  # DynamoDB Local, fork server, workers
         running.process.send_signal(signal.SIGTERM)
-        rest, _ = running.process.communicate(timeout=60)
-        assert running.process.returncode == 0 and "stopped" in rest
+        running.process.wait(timeout=60)
+        running.reader.join(timeout=10)
+        assert running.process.returncode == 0 and "stopped" in "".join(running.later)
         eventually(lambda: not alive(set(children)))
     finally:
         if running.process.poll() is None:

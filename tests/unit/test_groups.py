@@ -140,3 +140,12 @@ def test_three_clear_camps_are_three_groups_and_a_small_gain_does_not_add_one(mo
     # the same sample, if three groups had to beat two by more than they do, stays at two
     monkeypatch.setattr(g, "SILHOUETTE_MARGIN", found.silhouettes[3] - found.silhouettes[2] + 0.01)
     assert opinion_groups(s, set(s.proposals), Choice()).count == 2
+
+
+def test_participants_who_all_voted_alike_do_not_break_the_snapshot():
+    # Four citizens agreeing with the same three proposals: no second group to compare with, and the
+    # silhouette must not turn that into NaN (it once failed every snapshot of the embedded demo).
+    votes = [(f"p{i}", f"q{j}", "agree") for i in range(4) for j in range(3)]
+    s = VoteSample.of(votes, {}, len(votes), True)
+    found = opinion_groups(s, set(s.proposals), Choice())
+    assert found is None or all(np.isfinite(q) for q in found.silhouettes.values())

@@ -171,8 +171,11 @@ def silhouettes(x: np.ndarray, runs: Mapping[int, np.ndarray]) -> dict[int, floa
             sums = d @ np.eye(k)[labels]
             a = sums[rows, own] / np.maximum(sizes[own] - 1, 1)
             b = np.where(np.eye(k, dtype=bool)[own] | (sizes == 0), np.inf, sums / np.maximum(sizes, 1)).min(axis=1)
-            # A participant alone in a group scores 0, by Rousseeuw's convention.
-            scores[k][start : start + CHUNK] = np.where(sizes[own] > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+            # A participant alone in a group scores 0, by Rousseeuw's convention; so does one with no
+            # other group to compare with (b infinite: inf / inf), rather than poisoning the mean.
+            with np.errstate(invalid="ignore"):
+                s = (b - a) / np.maximum(np.maximum(a, b), 1e-12)
+            scores[k][start : start + CHUNK] = np.where((sizes[own] > 1) & np.isfinite(s), s, 0.0)
     return {k: float(v.mean()) for k, v in scores.items()}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,4 +44,7 @@ class Scheduler:
             try:
                 self.run_now()
             except Exception as e:  # noqa: BLE001 - a failed snapshot leaves the previous one served
-                self.errors.append(f"{type(e).__name__}: {e}")
+                error = f"{type(e).__name__}: {e}"
+                if not self.errors or self.errors[-1] != error:  # said once, not every period
+                    print(f"snapshot failed: {error}", file=sys.stderr, flush=True)
+                self.errors.append(error)
