@@ -39,7 +39,7 @@ def burst():
         for i in range(15):
             moderator.accept(authors[i % 3].propose(f"Il faut protéger le littoral, idée n°{i}")["id"])
         probe = api.register()
-        eventually(lambda: len(probe.sequence(20)) == 15)  # the pool is published
+        eventually(lambda: len(probe.sequence()) == 12, interval=4)  # the pool is published (a full sequence; 20 calls a minute)
         out = subprocess.run(
             [sys.executable, "-m", "agora.cli", "simulate", "--base-url", running.url, "--participants", str(CITIZENS),
              "--concurrency", "8", "--propose-share", "0.2"],

@@ -65,8 +65,10 @@ def test_status_of_the_running_embedded_stack(capsys: pytest.CaptureFixture[str]
             for text in ("Il faut planter des haies partout", "Il faut des navettes vers les plages")
         ]
         assert requests.post(f"{url}/moderation/proposals/{ids[0]}/accept", json={}, headers=moderator, timeout=10).ok
-        served = eventually(lambda: requests.get(f"{url}/sequence", headers=me, timeout=10).json()["proposals"])
-        vote = requests.put(f"{url}/proposals/{ids[0]}/vote", json={"key": "agree", "proof": served[0]["proof"]}, headers=me, timeout=10)
+        # Another citizen votes: authors are never served their own proposals.
+        voter = {"Authorization": f"Bearer {requests.post(f'{url}/participants', json={}, timeout=10).json()['participant_token']}"}
+        served = eventually(lambda: requests.get(f"{url}/sequence", headers=voter, timeout=10).json().get("proposals"), interval=4)
+        vote = requests.put(f"{url}/proposals/{ids[0]}/vote", json={"key": "agree", "proof": served[0]["proof"]}, headers=voter, timeout=10)
         assert vote.ok, vote.text
 
         connection = ops_stack.Connection(running.aws_endpoint)

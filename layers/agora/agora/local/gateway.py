@@ -169,6 +169,11 @@ def proxy_event(
     }
 
 
+class Server(ThreadingHTTPServer):
+    # A burst's connections wait in the kernel's queue, not reset: the stdlib's default keeps 5.
+    request_queue_size = 256
+
+
 class Gateway:
     def __init__(
         self,
@@ -184,7 +189,7 @@ class Gateway:
         self.invoke, self.read_file, self.moderator_key = invoke, read_file, moderator_key
         self.openapi, self.web_dir = openapi, web_dir
         self.origins = frozenset(origins)
-        self.server = ThreadingHTTPServer((host, port), self._handler_class())
+        self.server = Server((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.server.block_on_close = False  # idle keep-alive connections must not hold up Ctrl-C
 
