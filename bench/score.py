@@ -22,7 +22,7 @@ def hot_spot(votes: int, rng: random.Random) -> list[Change]:
     ages, departments = ["15-24", "25-34", "35-49", "50-64", "65+"], ["22", "29", "35", "56"]
     changes = []
     for n in range(votes):
-        voter = Participant(f"v{n}", 0.0, {"age": rng.choice(ages), "department": rng.choice(departments)})
+        voter = Participant(f"v{n}", 0.0, {"age": rng.choice(ages), "department": rng.choice(departments)}, took_part_at=0.0)
         proposal = rng.choice(hot) if rng.random() < 0.9 else rng.choice(cold)
         vote = Vote(
             voter.id,

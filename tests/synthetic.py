@@ -48,7 +48,7 @@ def voters(people: list[dict[str, str]], proposals: list[Proposal], per_person: 
     items: list[Vote | Participant] = []
     for i, demographics in enumerate(people):
         pid = f"person{i:05d}"
-        items.append(Participant(pid, 0.0, dict(demographics)))
+        items.append(Participant(pid, 0.0, dict(demographics), took_part_at=0.0))
         for p in rng.sample(proposals, per_person):
             likes = (int(p.id, 16) % 2 == 0) == (i % 2 == 0)
             roll = rng.random()

@@ -107,3 +107,23 @@ def test_a_retried_submission_with_the_same_idempotency_key_creates_one_proposal
     assert len(proposals) == 1
     other = api.call("POST", "/proposals", {"text": TEXT + " !"}, token=token, headers={"Idempotency-Key": "k1"})
     assert other.status == 422 and other.body["error"]["code"] == "idempotency_key_reused"
+
+
+def test_participants_are_the_people_who_voted_or_proposed_not_the_visitors(api):
+    [proposal_id] = api.published(1)  # its author took part by proposing
+    for _ in range(3):  # opened the pages in three browsers, never voted nor proposed
+        api.participant()
+    voter = api.participant({"age": "25-34"})
+    proof = api.call("GET", "/sequence", token=voter).body["proposals"][0]["proof"]
+    for key in ("agree", "disagree"):  # a second vote by the same person adds no participant
+        assert api.call("PUT", f"/proposals/{proposal_id}/vote", {"key": key, "proof": proof}, token=voter).status == 200
+    api.count()
+    api.snapshot()
+    assert api.call("GET", "/consultation").body["counts"]["participants"] == 2
+
+
+def test_marking_a_first_act_never_brings_back_a_forgotten_profile(api, stack_env):
+    from agora.services import wiring
+
+    wiring.content().note_took_part("0" * 32, 1.0)  # its profile was erased (or never existed)
+    assert items(stack_env) == []

@@ -31,7 +31,7 @@ def propose(api, token, text, key=None):
 
 
 def service(clock):
-    return ProposalService(config.current(), wiring.content(), wiring.proposal_store(), wiring.proposal_index(), clock)
+    return ProposalService(config.current(), wiring.content(), wiring.proposal_store(), wiring.proposal_index(), wiring.taking_part(), clock)
 
 
 # --- caps ------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def make_history(rng):
         key = rng.choice(list(VoteKey))
         trust = Trust.SEQUENCE if rng.random() < 0.9 else Trust.UNTRUSTED
         wiring.votes().put(Vote(voter.id, proposal, key, trust, segments=voter.demographics))
+        content.note_took_part(voter.id, 1.0)  # counted from their first vote on; later marks change nothing
     content.set_demographics(voters[0].id, {"age": "65+"})
 
 

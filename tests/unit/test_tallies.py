@@ -49,10 +49,13 @@ def test_segment_votes_count_in_the_total_and_in_each_declared_segment():
     }
 
 
-def test_participants_are_counted_for_the_consultation_and_their_segments():
-    before = Participant("bob", 0.0, {"age": "25-34"})
-    after = Participant("bob", 0.0, {"age": "35-49"})
-    assert delta(None, before) == {(TallyRef(), PARTICIPANTS): 1, (TallyRef(None, "age", "25-34"), PARTICIPANTS): 1}
+def test_a_visitor_counts_only_once_they_take_part_then_for_the_consultation_and_their_segments():
+    visitor = Participant("bob", 0.0, {"age": "25-34"})
+    before = Participant("bob", 0.0, {"age": "25-34"}, took_part_at=5.0)
+    after = Participant("bob", 0.0, {"age": "35-49"}, took_part_at=5.0)
+    assert delta(None, visitor) == {}
+    assert delta(visitor, before) == {(TallyRef(), PARTICIPANTS): 1, (TallyRef(None, "age", "25-34"), PARTICIPANTS): 1}
+    assert delta(before, None) == {(TallyRef(), PARTICIPANTS): -1, (TallyRef(None, "age", "25-34"), PARTICIPANTS): -1}
     assert delta(before, after) == {
         (TallyRef(None, "age", "25-34"), PARTICIPANTS): -1,
         (TallyRef(None, "age", "35-49"), PARTICIPANTS): 1,

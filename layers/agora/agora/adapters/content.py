@@ -68,6 +68,27 @@ class ContentStore:
         item = self.db.get_item(TableName=self.table, Key=items.participant_key(participant_id)).get("Item")
         return items.participant_from(items.deserialize(item)) if item else None
 
+    def took_part(self, participant_id: str) -> bool:
+        item = self.db.get_item(
+            TableName=self.table, Key=items.participant_key(participant_id), ProjectionExpression="took_part_at"
+        ).get("Item")
+        return bool(item)
+
+    def note_took_part(self, participant_id: str, at: float) -> None:
+        """Mark the first vote or proposal; only the first mark lands, so the stream counts it once.
+        A forgotten participant stays forgotten (the profile must exist)."""
+        try:
+            self.db.update_item(
+                TableName=self.table,
+                Key=items.participant_key(participant_id),
+                UpdateExpression="SET took_part_at = :at",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(took_part_at)",
+                ExpressionAttributeValues=items.serialize({":at": round(at, 3)}),
+            )
+        except ClientError as e:
+            if not conditional_failed(e):
+                raise
+
     def set_demographics(self, participant_id: str, demographics: dict[str, str]) -> Participant | None:
         try:
             out = self.db.update_item(

@@ -66,7 +66,7 @@ def _expiry() -> dict[str, int]:
 def participant_item(p: Participant) -> dict[str, Any]:
     return {
         **participant_key(p.id),
-        **serialize({"created_at": p.created_at, "demographics": p.demographics, **_expiry()}),
+        **serialize({"created_at": p.created_at, "demographics": p.demographics, **_took_part(p), **_expiry()}),
     }
 
 
@@ -75,7 +75,12 @@ def participant_from(a: dict[str, Any]) -> Participant:
         id=a["pk"].removeprefix(c.PARTICIPANT),
         created_at=float(a["created_at"]),
         demographics=dict(a.get("demographics", {})),
+        took_part_at=float(a["took_part_at"]) if "took_part_at" in a else None,
     )
+
+
+def _took_part(p: Participant) -> dict[str, float]:
+    return {} if p.took_part_at is None else {"took_part_at": p.took_part_at}
 
 
 # --- proposals ------------------------------------------------------------------------------

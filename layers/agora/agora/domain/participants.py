@@ -1,4 +1,8 @@
-"""Participants: anonymous, with optional demographic answers the consultation asks for."""
+"""Participants: anonymous, with optional demographic answers the consultation asks for.
+
+A participant is someone who took part (voted or proposed); registering alone makes a visitor,
+who is not counted — a page opened in three browsers must not add three participants.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ class Participant:
     id: str
     created_at: float
     demographics: dict[str, str] = field(default_factory=dict)
+    took_part_at: float | None = None  # the first vote or proposal; None: a visitor
 
 
 def validate_demographics(

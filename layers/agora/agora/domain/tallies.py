@@ -35,10 +35,6 @@ def source_sampled(participant_id: str) -> bool:
     return int(hashlib.blake2b(participant_id.encode(), digest_size=4).hexdigest(), 16) % SOURCE_SAMPLING == 0
 
 
-def is_signal(dimension: str | None) -> bool:
-    return dimension in (FRESH, SOURCE)
-
-
 @dataclass(frozen=True, order=True)
 class TallyRef:
     """A tally item: one proposal (or the whole consultation), optionally within one segment."""
@@ -56,6 +52,8 @@ def contributions(item: Counted | None) -> Counter[tuple[TallyRef, str]]:
     if item is None:
         return Counter()
     if isinstance(item, Participant):
+        if item.took_part_at is None:
+            return Counter()
         refs = [TallyRef(), *(TallyRef(None, d, v) for d, v in item.demographics.items())]
         return Counter((ref, PARTICIPANTS) for ref in refs)
     if not item.trust.counted:

@@ -261,5 +261,5 @@ def _participants(conversation: Conversation) -> tuple[Participant, ...]:
     for polis_id, at in acts:
         first[polis_id] = min(at, first.get(polis_id, at))
     return tuple(
-        Participant(conversation.participant_id(pid), at) for pid, at in sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
+        Participant(conversation.participant_id(pid), at, took_part_at=at) for pid, at in sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
     )

@@ -13,6 +13,25 @@ from agora.domain.identity import Claims, Signer
 from agora.domain.participants import Participant, validate_demographics
 
 
+class TakingPart:
+    """Marks participants at their first vote or proposal: they count from then on, visitors never.
+
+    A container remembers whom it has seen take part (a bounded set, forgotten whole when full), so
+    a vote costs a read only when a container first meets its voter, and a write once per participant."""
+
+    def __init__(self, content: ContentStore, remembered: int = 100_000) -> None:
+        self.content, self.remembered, self.seen = content, remembered, set[str]()
+
+    def note(self, participant_id: str, at: float) -> None:
+        if participant_id in self.seen:
+            return
+        if not self.content.took_part(participant_id):
+            self.content.note_took_part(participant_id, at)
+        if len(self.seen) >= self.remembered:
+            self.seen.clear()
+        self.seen.add(participant_id)
+
+
 class ParticipantService:
     def __init__(
         self, consultation: Consultation, content: ContentStore, signer: Signer, clock: Callable[[], float] = time.time

@@ -19,6 +19,7 @@ from agora.domain.opening import check_open
 from agora.domain.proposals import Indexed, Proposal, validate_text, visible_to
 from agora.domain.submissions import admit
 from agora.domain.text import words
+from agora.services.participants import TakingPart
 
 if TYPE_CHECKING:  # its vectors need numpy, which submitting a proposal should not wait for
     from agora.adapters.proposal_index import ProposalIndex
@@ -34,9 +35,11 @@ class ProposalService:
         content: ContentStore,
         store: ProposalStore,
         index: CachedObject[ProposalIndex],
+        taking_part: TakingPart,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.consultation, self.content, self.store, self.index, self.clock = consultation, content, store, index, clock
+        self.taking_part = taking_part
         self.per_source = SlidingWindow(consultation.proposals.per_source_per_hour, 3600)
 
     def submit(
@@ -68,6 +71,7 @@ class ProposalService:
                 return self._already_stored(proposal)
             after = admit(before, proposal.id, now, self.consultation.proposals, closes_at)
             if self.store.submit(proposal, before, after):
+                self.taking_part.note(author_id, now)
                 return proposal
         raise Unavailable("busy", "Too many proposals at once from this participant; retry in a moment.")
 

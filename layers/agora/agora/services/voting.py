@@ -1,5 +1,5 @@
-"""Participants voting on proposals and qualifying their votes: one conditional write each,
-nothing else on the request path (the stream does the counting)."""
+"""Participants voting on proposals and qualifying their votes: one conditional write each (and,
+at a participant's first vote, the mark that makes them count); the stream does the counting."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from agora.adapters.bucket import CachedObject
 from agora.adapters.votes import VoteStore
 from agora.config import Consultation
+from agora.services.participants import TakingPart
 from agora.domain.errors import Conflict, RateLimited
 from agora.domain.identity import Claims, Signer, network_key
 from agora.domain.limits import SlidingWindow
@@ -23,9 +24,11 @@ class VotingService:
         votes: VoteStore,
         votable: CachedObject[frozenset[str]],
         signer: Signer,
+        taking_part: TakingPart,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.consultation, self.votes, self.votable, self.signer, self.clock = consultation, votes, votable, signer, clock
+        self.taking_part = taking_part
         limits = consultation.votes
         self.per_participant = SlidingWindow(limits.per_participant_per_minute, 60)
         self.per_source = SlidingWindow(limits.per_source_per_minute, 60)
@@ -49,7 +52,9 @@ class VotingService:
             voter_since=voter.since,
             source=self.signer.source_tag(address),
         )
-        return self.votes.put(vote)
+        stored = self.votes.put(vote)
+        self.taking_part.note(pid, now)
+        return stored
 
     def withdraw(self, voter: Claims, proposal_id: str) -> bool:
         check_open(self.consultation, self.clock())

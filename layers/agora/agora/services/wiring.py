@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from agora.domain.identity import Signer
     from agora.services.consultation import ConsultationService
     from agora.services.moderation import ModerationService
-    from agora.services.participants import ParticipantService
+    from agora.services.participants import ParticipantService, TakingPart
     from agora.services.proposals import ProposalService
     from agora.services.scoring import ScoringService
     from agora.services.sequence import SequenceService
@@ -88,9 +88,16 @@ def consultation() -> ConsultationService:
 
 @cache
 def participants() -> ParticipantService:
-    from agora.services.participants import ParticipantService
+    from agora.services.participants import ParticipantService, TakingPart
 
     return ParticipantService(config.current(), content(), signer())
+
+
+@cache
+def taking_part() -> TakingPart:
+    from agora.services.participants import TakingPart
+
+    return TakingPart(content())
 
 
 @cache
@@ -112,7 +119,7 @@ def proposal_index() -> CachedObject[ProposalIndex]:
 def proposals() -> ProposalService:
     from agora.services.proposals import ProposalService
 
-    return ProposalService(config.current(), content(), proposal_store(), proposal_index())
+    return ProposalService(config.current(), content(), proposal_store(), proposal_index(), taking_part())
 
 
 @cache
@@ -148,7 +155,7 @@ def votes() -> VoteStore:
 def voting() -> VotingService:
     from agora.services.voting import VotingService
 
-    return VotingService(config.current(), votes(), votable(), signer())
+    return VotingService(config.current(), votes(), votable(), signer(), taking_part())
 
 
 @cache
