@@ -24,7 +24,7 @@ import boto3
 import requests
 
 from agora import contract
-from agora.adapters.content import ContentStore
+from agora.adapters.votes import scan_counted
 from agora.adapters.tallies import TallyStore
 from agora.domain.tallies import recount
 from agora.local.client import Api, ApiError, Moderator
@@ -114,9 +114,9 @@ def drive(url: str, endpoint: str, scale: Scale) -> Outcome:
 
     db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                       aws_access_key_id="embedded", aws_secret_access_key="embedded")
-    content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", db)
+    content = (f"demo-{contract.CONTENT.logical_id.lower()}", db)
     tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", db)
-    until(lambda: tallies.read_all() == recount(content.scan_counted()), 1800)
+    until(lambda: tallies.read_all() == recount(scan_counted(*content)), 1800)
     outcome.recount_matches = True
     counted_at = time.time()
     summary, rows = poll(lambda: published(api, after=counted_at), 600)

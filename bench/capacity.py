@@ -29,13 +29,14 @@ import numpy as np
 from agora import config, contract
 from agora.adapters.tallies import SPREAD_KEYS
 from agora.local.client import Api, Moderator
-from agora.local.inprocess import InProcessStack, reset_process_caches
+from agora.adapters import aws
+from agora.local.inprocess import InProcessStack
 from agora.local.simulate import simulate
 from agora.local.stack import EmbeddedStack, Options
 from agora.ops import quotas
 from agora.domain.tallies import recount
-from agora.services import wiring
-from agora.services.scoring import Window
+from agora.bootstrap import container as services
+from agora.services.tallies import Window
 from bench import next_proposal, score, vote
 from bench.harness import Row
 
@@ -178,7 +179,7 @@ def tally_writes(window_votes: int, batch: int = contract.SCORE_MAPPING_BATCH_SI
     the state handed from one invocation to the next, committed when the window closes."""
     changes = score.hot_spot(window_votes, random.Random(3))
     with InProcessStack():
-        scoring = wiring.scoring()
+        scoring = services().tallies
         meter = WriteMeter()
         meter.listen(scoring.tallies.db.meta.events)
         window: Window | None = None
@@ -224,7 +225,7 @@ def embedded_check(model: Model, quick: bool) -> list[Row]:
     """The model against something it did not produce: `agora simulate` on the embedded stack (its
     stream poller, the score function, moto), metering what score actually wrote."""
     citizens = 30 if quick else 300
-    reset_process_caches()
+    aws.client.cache_clear()  # clients of an earlier moto mock
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -241,14 +242,14 @@ def embedded_check(model: Model, quick: bool) -> list[Row]:
             time.sleep(0.2)  # the scheduler publishes the pool within a snapshot period
         stack.settle()
         meter, batches = WriteMeter(), []
-        meter.listen(wiring.scoring().tallies.db.meta.events)
+        meter.listen(services().tallies.tallies.db.meta.events)
         invoke = stack.poller.invoke
         stack.poller.invoke = lambda event: (batches.append(len(event["Records"])), invoke(event))[1]
         report = simulate(stack.url, citizens, propose_share=0.0, concurrency=4, progress=False)
         assert stack.settle(120), "the stream did not catch up"
     finally:
         stack.stop()
-        reset_process_caches()
+        aws.client.cache_clear()
     votes = max(1, report.votes)
     per_batch = sum(batches) / max(1, len(batches))
     # The model's own price of the commits the poller made: the same number of votes per commit.

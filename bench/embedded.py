@@ -27,7 +27,7 @@ import boto3
 import requests
 
 from agora import contract
-from agora.adapters.content import ContentStore
+from agora.adapters.votes import scan_counted
 from agora.adapters.tallies import TallyStore
 from agora.domain.tallies import UNTRUSTED, TallyRef, recount
 from agora.local.client import Api, Moderator
@@ -137,12 +137,12 @@ def burst(engine: str, citizens: int, data_dir: Path, get_requests: int) -> Burs
 
         db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                           aws_access_key_id="embedded", aws_secret_access_key="embedded")
-        content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", db)
+        content = (f"demo-{contract.CONTENT.logical_id.lower()}", db)
         tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", db)
-        catch_up = until(lambda: tallies.read_all() == recount(content.scan_counted()), 900)
+        catch_up = until(lambda: tallies.read_all() == recount(scan_counted(*content)), 900)
         counted = tallies.read_all()
         votes = sum(c.get(k, 0) for ref, c in counted.items() if ref.proposal_id and ref.dimension is None for k in KEYS)
-        items = sum(1 for item in content.scan_counted() if hasattr(item, "key"))
+        items = sum(1 for item in scan_counted(*content) if hasattr(item, "key"))
         miscounted = abs(votes - report.votes) + abs(items - report.votes)
 
         def published() -> bool:

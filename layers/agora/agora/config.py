@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -262,9 +260,3 @@ def load(path: str | Path) -> Consultation:
 
 def load_all(directory: str | Path) -> list[Consultation]:
     return [load(p) for p in sorted(Path(directory).glob("*.toml"))]
-
-
-@lru_cache(maxsize=1)
-def current() -> Consultation:
-    """The consultation this process serves (one stack, one consultation)."""
-    return load(os.environ[contract.CONSULTATION_FILE_ENV])

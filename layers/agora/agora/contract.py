@@ -32,7 +32,7 @@ TALLY_CONSULTATION = "CONSULTATION"
 TALLY_TOTAL_SK = "TOTAL"
 TALLY_SEGMENT_SK = "SEGMENT#"
 CHECKPOINT = "CHECKPOINT#"
-STAGED = "STAGED#"  # tally changes written ahead of applying them, per shard (agora.services.scoring)
+STAGED = "STAGED#"  # tally changes written ahead of applying them, per shard (agora.services.tallies)
 
 
 @dataclass(frozen=True)
@@ -263,3 +263,7 @@ class Metric(StrEnum):
     REJECTED = "Rejected"  # requests answered 4xx by a handler; dimension reason: the error code
     SEQUENCE_LATENCY = "SequenceLatency"  # milliseconds to choose one sequence
     SNAPSHOTS_PUBLISHED = "SnapshotsPublished"  # its absence is the staleness alarm
+    CHANGES_COUNTED = "ChangesCounted"  # stream records committed to the tallies by score
+    CHANGES_HELD = "ChangesHeld"  # stream records kept in a tumbling window's state, to commit when it closes
+    REDELIVERIES_SKIPPED = "RedeliveriesSkipped"  # stream records the shard's checkpoint had counted already
+    TALLY_TRANSACTIONS = "TallyTransactions"  # transactions written to the tallies table

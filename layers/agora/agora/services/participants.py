@@ -6,23 +6,23 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 
-from agora.adapters.content import ContentStore
 from agora.config import Consultation
 from agora.domain.errors import NotFound
 from agora.domain.identity import Claims, Signer
 from agora.domain.participants import Participant, validate_demographics
+from agora.services import ports
 
 
 class ParticipantService:
     def __init__(
-        self, consultation: Consultation, content: ContentStore, signer: Signer, clock: Callable[[], float] = time.time
+        self, consultation: Consultation, store: ports.ParticipantStore, signer: Signer, clock: Callable[[], float] = time.time
     ) -> None:
-        self.consultation, self.content, self.signer, self.clock = consultation, content, signer, clock
+        self.consultation, self.store, self.signer, self.clock = consultation, store, signer, clock
 
     def register(self, demographics: Mapping[str, str | None]) -> tuple[Participant, str]:
         answers = validate_demographics(demographics, self.consultation.demographics)
         participant = Participant(id=uuid.uuid4().hex, created_at=round(self.clock(), 3), demographics=answers)
-        self.content.put_participant(participant)
+        self.store.put(participant)
         return participant, self._token(participant)
 
     def update_demographics(self, claims: Claims, demographics: Mapping[str, str | None]) -> tuple[Participant, str]:
@@ -32,7 +32,7 @@ class ParticipantService:
         for qid, answer in demographics.items():
             if answer is None:
                 merged.pop(qid, None)
-        participant = self.content.set_demographics(claims.participant_id, merged)
+        participant = self.store.set_demographics(claims.participant_id, merged)
         if participant is None:
             raise NotFound("unknown_participant", "This participant no longer exists; register again.")
         return participant, self._token(participant)

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.adapters.bucket import CachedObject
 from agora.adapters.pool import PublishedPool
-from agora.adapters.votes import VoteStore
 from agora.config import SequenceConfig
 from agora.domain.errors import RateLimited
 from agora.domain.identity import Signer
 from agora.domain.limits import SlidingWindow
 from agora.domain.sequencing import SequenceSettings, select_sequence
+from agora.services import ports
 
 
 def settings_for(sequence: SequenceConfig) -> SequenceSettings:
@@ -34,8 +33,8 @@ class Served:
 class SequenceService:
     def __init__(
         self,
-        votes: VoteStore,
-        pool: CachedObject[PublishedPool],
+        votes: ports.VoteStore,
+        pool: ports.Published[PublishedPool],
         signer: Signer,
         sequence: SequenceConfig = SequenceConfig(),
         per_minute: int = 20,

@@ -5,16 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from agora.adapters.bucket import CachedObject
 from agora.adapters.proposal_index import ProposalIndex
-from agora.adapters.themes import ThemeStore
 from agora.domain.errors import Conflict
 from agora.domain.proposals import Indexed
 from agora.domain.themes import Cluster, Theme, check_known, group, theme_id
+from agora.services import ports
 
 
 class ThemeService:
-    def __init__(self, store: ThemeStore, index: CachedObject[ProposalIndex], clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: ports.ThemeStore, index: ports.Published[ProposalIndex], clock: Callable[[], float] = time.time) -> None:
         self.store, self.index, self.clock = store, index, clock
 
     def create(self, moderator: str, name: str) -> Theme:

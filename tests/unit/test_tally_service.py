@@ -13,7 +13,7 @@ from agora.adapters.tallies import CheckpointMoved, Staged
 from agora.domain.participants import Participant
 from agora.domain.tallies import Change, TallyRef, recount
 from agora.domain.votes import QUALIFICATIONS, Trust, Vote, VoteKey
-from agora.services.scoring import MAX_STATE_BYTES, MAX_TALLIES_PER_PART, ScoringService, Window, parts
+from agora.services.tallies import MAX_STATE_BYTES, MAX_TALLIES_PER_PART, TallyService, Window, parts
 
 SHARD = "shard-1"
 
@@ -171,7 +171,7 @@ def test_tallies_equal_a_recount_under_any_redelivery_and_crash(operations, data
     that race a stale concurrent delivery: the tallies (main, segments, signals) equal a recount."""
     changes, final = history(operations)
     store = MemoryTallies()
-    scoring = ScoringService(store, part_limit=data.draw(st.sampled_from([2, 5, MAX_TALLIES_PER_PART])))
+    scoring = TallyService(store, part_limit=data.draw(st.sampled_from([2, 5, MAX_TALLIES_PER_PART])))
     position, window = 0, None
     for _ in range(10 * len(changes) + 10):  # Lambda retries until the shard moves on
         if position >= len(changes) and window is None:
@@ -208,7 +208,7 @@ def test_tallies_equal_a_recount_under_any_redelivery_and_crash(operations, data
 def test_a_hot_proposal_costs_one_write_per_window_not_per_vote():
     votes = [Change(i + 1, None, Vote(f"u{i}", "hot", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(500)]
     store, window = MemoryTallies(), None
-    scoring = ScoringService(store)
+    scoring = TallyService(store)
     for start in range(0, 500, 100):  # five invocations of one window
         outcome = scoring.apply(SHARD, votes[start : start + 100], window, final=start == 400)
         window = outcome.window
@@ -219,11 +219,11 @@ def test_a_hot_proposal_costs_one_write_per_window_not_per_vote():
 def test_a_window_holds_its_changes_and_hands_them_back_as_lambda_state():
     votes = [Change(i + 1, None, Vote(f"u{i}", f"p{i % 3}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(30)]
     store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes, None, final=False)
+    outcome = TallyService(store).apply(SHARD, votes, None, final=False)
     assert outcome.held == 30 and store.transactions == 0
     state = outcome.window.state()
     assert Window.from_state(state) == Window(0, 30, 30, outcome.window.tallies, outcome.window.packed)
-    closing = ScoringService(store).apply(SHARD, [], Window.from_state(state), final=True)
+    closing = TallyService(store).apply(SHARD, [], Window.from_state(state), final=True)
     assert closing.committed == 30 and store.read_all() == {TallyRef(f"p{i}"): {"agree": 10} for i in range(3)}
 
 
@@ -232,17 +232,17 @@ def test_a_window_commits_before_its_state_outgrows_lambdas_limit():
     votes = [Change(i + 1, None, Vote(f"u{i}", f"{rng.getrandbits(128):032x}", VoteKey.AGREE, Trust.SEQUENCE,
                                       segments={"age": str(i % 5)})) for i in range(30_000)]  # fmt: skip
     store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes, None, final=False)
+    outcome = TallyService(store).apply(SHARD, votes, None, final=False)
     assert outcome.window is None and outcome.committed == 30_000  # too big to hold: committed, staged in parts
     assert store.checkpoint(SHARD) == 30_000 and len(store.read_all()) == 60_000
-    small = ScoringService(MemoryTallies()).apply(SHARD, votes[:1000], None, final=False)
+    small = TallyService(MemoryTallies()).apply(SHARD, votes[:1000], None, final=False)
     assert small.window is not None and len(small.window.state()["tallies"]) < MAX_STATE_BYTES
 
 
 def test_parts_never_hold_more_tally_items_than_a_transaction_holds():
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE, segments={"age": "a"})) for i in range(300)]
     store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes)
+    outcome = TallyService(store).apply(SHARD, votes)
     cut = parts(store.read_all())
     assert sum(len(p) for p in cut) == 600 and max(len(p) for p in cut) <= MAX_TALLIES_PER_PART
     assert outcome.transactions == 1 + len(cut) and not store.staging and not store.stored_parts
@@ -252,7 +252,7 @@ def test_a_failed_staging_is_reported_from_the_first_record_and_counts_nothing()
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(150)]
     store = MemoryTallies()
     store.crash_on = {1}
-    outcome = ScoringService(store).apply(SHARD, votes)
+    outcome = TallyService(store).apply(SHARD, votes)
     assert outcome.committed == 0 and outcome.failed_from == 1
     assert store.checkpoint(SHARD) == 0 and store.read_all() == {}
 
@@ -261,9 +261,9 @@ def test_parts_left_by_a_crash_are_applied_by_the_next_delivery_and_counted_once
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(150)]
     store = MemoryTallies()
     store.crash_on = {2}  # staged, then the first part fails
-    outcome = ScoringService(store).apply(SHARD, votes)
+    outcome = TallyService(store).apply(SHARD, votes)
     assert outcome.committed == 150 and outcome.failed_from == 150  # counted; the last record comes again
     assert store.checkpoint(SHARD) == 150 and store.staging
-    again = ScoringService(store).apply(SHARD, votes[-1:])
+    again = TallyService(store).apply(SHARD, votes[-1:])
     assert again.failed_from is None and again.skipped == 1 and not store.staging
     assert store.read_all() == recount(c.new for c in votes)
