@@ -324,7 +324,7 @@ def test_score_reads_the_filtered_stream_exactly_once_per_shard(template: Templa
     assert props["ParallelizationFactor"] == 1
     # The handler reads event["shardId"], which only tumbling-window events carry.
     assert props["TumblingWindowInSeconds"] >= 1
-    dlq = lid(demo_stack, demo_stack.scoring.dead_letters)
+    dlq = lid(demo_stack, demo_stack.tallies.dead_letters)
     assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [dlq, "Arn"]}}}
 
 
@@ -332,7 +332,7 @@ def test_dead_letter_queue_is_encrypted_kept_14_days_and_watched(template: Templ
     template.has_resource_properties(
         "AWS::SQS::Queue", {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 14 * 86400}
     )
-    dlq = lid(demo_stack, demo_stack.scoring.dead_letters)
+    dlq = lid(demo_stack, demo_stack.tallies.dead_letters)
     template.has_resource_properties(
         "AWS::CloudWatch::Alarm",
         {
