@@ -1,6 +1,6 @@
 """moderate: the queue under short locks, decisions one by one or in bulk, their audit trail, and themes."""
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -32,7 +32,9 @@ from agora.api import (
 )
 from agora.contract import Metric
 from agora.domain.proposals import Action, Status
-from agora.services.moderation import Outcome
+
+if TYPE_CHECKING:  # the service (and numpy, through similarity) loads on the first request, not at import
+    from agora.services.moderation import Outcome
 
 services = bootstrap.container()
 router = Router()
@@ -116,7 +118,7 @@ def bulk(selection: BulkAction, moderator: Moderator) -> BulkResult:
     return BulkResult(results=[_outcome(o) for o in bulk.outcomes], done=bulk.done, failed=bulk.failed)
 
 
-def _outcome(o: Outcome) -> BulkOutcome:
+def _outcome(o: "Outcome") -> BulkOutcome:
     return BulkOutcome(
         id=o.proposal_id,
         done=o.decided is not None,

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from agora.config import Consultation
     from agora.domain.identity import Claims, Signer
     from agora.services import ports
-    from agora.services.idempotency import Once
     from agora.services.consultation import ConsultationService
     from agora.services.moderation import ModerationService
     from agora.services.participants import ParticipantService
@@ -53,7 +52,7 @@ class Stores(Protocol):
     @property
     def files(self) -> ports.PublishedFiles: ...
     @property
-    def once(self) -> Once: ...
+    def once(self) -> ports.Once: ...
 
 
 class AwsStores:
@@ -106,7 +105,7 @@ class AwsStores:
         return Bucket(self.environment[contract.BUCKET_ENV], client("s3"))
 
     @cached_property
-    def once(self) -> Once:
+    def once(self) -> ports.Once:
         from agora.services.idempotency import PowertoolsOnce
 
         table = contract.IDEMPOTENCY

@@ -35,10 +35,6 @@ def source_sampled(participant_id: str) -> bool:
     return int(hashlib.blake2b(participant_id.encode(), digest_size=4).hexdigest(), 16) % SOURCE_SAMPLING == 0
 
 
-def is_signal(dimension: str | None) -> bool:
-    return dimension in (FRESH, SOURCE)
-
-
 @dataclass(frozen=True, order=True)
 class TallyRef:
     """A tally item: one proposal (or the whole consultation), optionally within one segment."""

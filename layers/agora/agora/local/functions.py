@@ -1,7 +1,7 @@
 """Run the Lambda handlers with Lambda's one-event-per-container concurrency model.
 
 Each container is a separate load of `functions/<name>/handler.py` (its own module globals,
-like a warm Lambda container), checked out for one invocation at a time. `FunctionHost` keeps
+its own services from `agora.bootstrap.container()`, like a warm Lambda container), checked out for one invocation at a time. `FunctionHost` keeps
 containers in this process (for the in-process tests, whose moto mock lives here);
 `ProcessFunctionHost` makes each container a worker process, as Lambda does: Powertools keeps
 the event being resolved on the router *class*, so two containers sharing an interpreter would

@@ -54,9 +54,6 @@ class Calls:
     def reads(self) -> int:
         return sum(n for op, n in self.by_operation.items() if op in READS)
 
-    def reset(self) -> None:
-        self.by_operation.clear()
-
 
 class InProcessStack:
     def __init__(self, consultation_file: Path = DEMO, prefix: str = "it") -> None:

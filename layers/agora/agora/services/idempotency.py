@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -26,11 +26,7 @@ def derived_id(*parts: str | None) -> str | None:
 Action = Callable[[], dict[str, Any]]
 
 
-class Once(Protocol):
-    def __call__(self, key: tuple[str | None, ...], action: Action, payload: dict[str, Any], lambda_context: Any) -> dict[str, Any]: ...
-
-
-class PowertoolsOnce:
+class PowertoolsOnce:  # a ports.Once
     """Run an action once per key (whose last part is the client's Idempotency-Key, or None for no
     key); a retry gets the first answer, the same key with another payload is refused."""
 

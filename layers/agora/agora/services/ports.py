@@ -5,8 +5,8 @@ test runs both against it (`tests/integration/test_store_contract.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:  # annotations only: importing the ports costs a request path nothing (numpy least)
     from agora.adapters.tallies import Staged
@@ -70,6 +70,15 @@ class PublishedFiles(Protocol):
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None: ...
     def get(self, key: str) -> bytes | None: ...
     def get_if_changed(self, key: str, etag: str | None) -> tuple[bytes | None, str | None, bool]: ...
+
+
+class Once(Protocol):
+    """Run `action` once per key (its last part the client's Idempotency-Key, None for none): a retry
+    gets the first answer; the same key with another `payload` raises IdempotencyValidationError."""
+
+    def __call__(
+        self, key: tuple[str | None, ...], action: Callable[[], dict[str, Any]], payload: dict[str, Any], lambda_context: Any
+    ) -> dict[str, Any]: ...
 
 
 T = TypeVar("T", covariant=True)

@@ -31,7 +31,7 @@ class ProposalService:
         consultation: Consultation,
         store: ports.ProposalStore,
         index: ports.Published[ProposalIndex],
-        once: idempotency.Once,
+        once: ports.Once,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.consultation, self.store, self.index, self.once, self.clock = consultation, store, index, once, clock
