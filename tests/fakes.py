@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
@@ -17,15 +18,17 @@ from typing import Any
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 
 from agora.adapters.items import status_sort_key
+from agora.adapters.tallies import CheckpointMoved, Staged
 from agora.bootstrap import Services
 from agora.config import Consultation
 from agora.domain.participants import Participant
 from agora.domain.proposals import Decision, Proposal, Status
 from agora.domain.submissions import Submissions
-from agora.domain.tallies import Counted
+from agora.domain.tallies import Counted, TallyRef
 from agora.domain.themes import Theme
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.services.idempotency import Action
+from agora.services.tallies import MAX_TALLIES_PER_PART
 
 
 class FakeParticipantStore:
@@ -194,6 +197,87 @@ class FakeOnce:
         return answer
 
 
+class FakeTallyStore:
+    """All-or-nothing commits conditioned on the checkpoint, like TransactWriteItems, and staged parts;
+    can crash on demand, before a write takes effect (`crash_on`) or after it did (`crash_after`: the
+    answer was lost). Every conditional write (commit, staging, a part) counts as one transaction."""
+
+    def __init__(self) -> None:
+        self.counters: dict[TallyRef, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.checkpoints: dict[str, int] = {}
+        self.transactions = 0
+        self.crash_on: set[int] = set()  # transaction numbers that fail before taking effect
+        self.crash_after: set[int] = set()  # transaction numbers that take effect, then fail
+        self.history: list[int] = [0]  # every checkpoint committed so far
+        self.stale_read: int | None = None  # the next checkpoint read returns this older value
+        self.staging: dict[str, Staged] = {}
+        self.stored_parts: dict[tuple[str, str, int], dict] = {}
+
+    def checkpoint(self, shard_id: str) -> int:
+        if self.stale_read is not None:  # a concurrent delivery read the checkpoint before another committed
+            stale, self.stale_read = self.stale_read, None
+            return stale
+        return self.checkpoints.get(shard_id, 0)
+
+    def _transaction(self, condition, effect):
+        self.transactions += 1
+        if self.transactions in self.crash_on:
+            raise TimeoutError("simulated crash")
+        if not condition:
+            raise CheckpointMoved("condition failed")
+        effect()
+        if self.transactions in self.crash_after:
+            raise ConnectionResetError("committed, but the answer was lost")
+
+    def _add(self, changes):
+        for ref, counters in changes.items():
+            for name, n in counters.items():
+                self.counters[ref][name] += n
+
+    def _move(self, shard_id, checkpoint):
+        self.checkpoints[shard_id] = checkpoint
+        self.history.append(checkpoint)
+
+    def commit(self, shard_id, changes, expected, checkpoint):
+        assert len(changes) <= MAX_TALLIES_PER_PART
+        ok = self.checkpoints.get(shard_id, 0) == expected and shard_id not in self.staging
+        self._transaction(ok, lambda: (self._add(changes), self._move(shard_id, checkpoint)))
+
+    def staged(self, shard_id):
+        return self.staging.get(shard_id)
+
+    def stage(self, shard_id, cut, expected, checkpoint):
+        staged = Staged(f"{expected}-{checkpoint}", len(cut), 0)
+        for i, part in enumerate(cut):
+            assert len(part) <= MAX_TALLIES_PER_PART
+            self.stored_parts[shard_id, staged.key, i] = part
+        ok = self.checkpoints.get(shard_id, 0) == expected and shard_id not in self.staging
+        self._transaction(ok, lambda: (self._move(shard_id, checkpoint), self.staging.__setitem__(shard_id, staged)))
+        return staged
+
+    def part(self, shard_id, staged, index):
+        return self.stored_parts[shard_id, staged.key, index]
+
+    def apply_part(self, shard_id, staged, changes):
+        ok = self.staging.get(shard_id) == staged
+
+        def effect():
+            self._add(changes)
+            if staged.applied + 1 == staged.parts:
+                del self.staging[shard_id]
+            else:
+                self.staging[shard_id] = Staged(staged.key, staged.parts, staged.applied + 1)
+
+        self._transaction(ok, effect)
+
+    def forget(self, shard_id, staged):
+        for i in range(staged.parts):
+            self.stored_parts.pop((shard_id, staged.key, i), None)
+
+    def read_all(self):
+        return {ref: {k: n for k, n in c.items() if n} for ref, c in self.counters.items() if any(c.values())}
+
+
 class FakeStores:
     @cached_property
     def participants(self) -> FakeParticipantStore:
@@ -207,9 +291,9 @@ class FakeStores:
     def votes(self) -> FakeVoteStore:
         return FakeVoteStore(self.proposals)
 
-    @property
-    def tallies(self) -> Any:
-        raise NotImplementedError("tallies have their own fake: tests/unit/test_tally_service.py")
+    @cached_property
+    def tallies(self) -> FakeTallyStore:
+        return FakeTallyStore()
 
     @cached_property
     def themes(self) -> FakeThemeStore:

@@ -237,3 +237,16 @@ def test_a_sequence_is_capped_at_the_consultations_size(root, clock, consultatio
     services, stores = root
     published(services, stores, clock, consultation.sequence.size + 3)
     assert len(services.sequence.next(citizen(services).participant_id, 50)) == consultation.sequence.size
+
+
+# --- the root ----------------------------------------------------------------------------------------
+
+
+def test_the_root_builds_each_service_once_on_the_stores_it_was_given(root):
+    services, stores = root
+    assert services.moderation is services.moderation and services.moderation.similar is services.similar
+    assert services.moderation.store is stores.proposals is services.proposals.store is services.similar.store
+    assert services.voting.votes is stores.votes is services.sequence.votes
+    assert services.participants.store is stores.participants and services.themes.store is stores.themes
+    assert services.tallies.tallies is stores.tallies and services.snapshot.files is stores.files
+    assert services.voting.signer is services.sequence.signer is services.participants.signer
