@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agora import config, contract
+from agora import contract
 from agora.adapters import pool as pool_file
 from agora.domain.proposals import Proposal, Status
 from agora.domain.votes import Trust, Vote, VoteKey

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import boto3
 
-from agora import config, contract
+from agora import contract
 from agora.local.gateway import FILES_PREFIX, Gateway
 from agora.local.inprocess import InProcessStack
 from agora.local.openapi import specification

@@ -5,7 +5,6 @@ from urllib.parse import quote
 
 import pytest
 
-from agora import config
 from agora.domain.similarity import DUPLICATE
 from agora.bootstrap import container as services
 from agora.services.moderation import ModerationService

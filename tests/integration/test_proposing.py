@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from agora import config, contract
+from agora import contract
 from agora.domain.errors import RateLimited
 from agora.bootstrap import container as services
 from agora.services.proposals import ProposalService

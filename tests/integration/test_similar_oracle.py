@@ -13,7 +13,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from agora import config, contract
+from agora import contract
 from agora.bootstrap import container as services
 from tests.conftest import DEMO
 

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from agora import cli, config, contract
+from agora import cli, contract
 from agora.bootstrap import container as services
 from agora.adapters import items
 from agora.adapters.bucket import Bucket

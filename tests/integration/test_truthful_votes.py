@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agora import config, contract
+from agora import contract
 from agora.bootstrap import container as services
 from tests.conftest import DEMO
 from tests.integration.test_faults import content_items, tallies_are_exact
