@@ -190,7 +190,8 @@ def select_sequence(
     picker = _Diversity(pool)
     chosen = picker.take(waiting, new_slots)
     # With focus 2, twice as close to a threshold, in standard deviations, is four times as likely.
-    chosen += picker.take(_best(open_, race * distance**settings.focus, depth), size - len(chosen))
+    # (A float32 exponent: a Python float one takes numpy's slow power path, 20× slower at 30,000.)
+    chosen += picker.take(_best(open_, race * distance ** np.float32(settings.focus), depth), size - len(chosen))
     chosen += picker.take(np.concatenate([waiting, _best(settled, race * distance, depth)]), size - len(chosen))
     return [str(pool.ids[i]) for i in rng.permutation(chosen)]
 
