@@ -326,10 +326,10 @@ def embedded_check(quick: bool) -> list[Row]:
             f"{len(delivered.invocations)} invocations; the poller invokes as soon as records are there; baseline: "
             f"what Lambda's {contract.SCORE_BATCHING_WINDOW_SECONDS} s batching window gathers at that rate"),
         Row("capacity check: tally write units per vote (embedded on DynamoDB Local, its writes at DynamoDB's prices)",
-            meter.units / votes, priced.per_vote, "WCU", "ratio <= 1.1",
+            meter.units / votes, priced.units / votes, "WCU", "ratio <= 1.1",
             f"{votes} votes on 15 proposals, writes the engine carried out: {dict(engine_meter.calls)} "
             f"({sum(engine_meter.failed.values())} refused); baseline: the model's machinery (score on moto, WriteMeter) "
-            f"over the same records in the same windows: {priced.transactions} transactions"),
+            f"over the same {priced.votes} records (votes and registrations) in the same windows: {priced.transactions} transactions"),
         Row("capacity check: tally items per transaction (embedded on DynamoDB Local)", sum(items) / max(1, len(items)),
             MAX_TRANSACTION_ITEMS, "items", "ratio <= 1",
             f"largest {max(items, default=0)}, {len(items)} transactions; largest tally item {largest_kb} KB (the model "
