@@ -1,4 +1,4 @@
-"""Exact tallies on the real adapters: VoteStore and ContentStore write to moto, moto's stream carries the
+"""Exact tallies on the real adapters: VoteStore and ParticipantStore write to moto, moto's stream carries the
 records, and the score handler counts them, delivered in arbitrary batches, redelivered, bisected,
 crashed before or after a commit, or racing a stale concurrent delivery.
 
