@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from agora.domain import groups as g
-from agora.domain.groups import Choice, Groups, Matrix, cluster, group_consensus, opinion_groups, representative, silhouettes
-from agora.domain.sample import VoteSample
+from agora.results import groups as g
+from agora.results.groups import Choice, Groups, Matrix, cluster, group_consensus, opinion_groups, representative, silhouettes
+from agora.results.sample import VoteSample
 
 
 def two_camps(people=60, proposals=20, seed=3):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.domain.sample import VoteSample
+from agora.results.sample import VoteSample
 
 MIN_VOTES = 7  # Polis clusters participants with at least 7 votes
 MAX_PARTICIPANTS = 5_000
