@@ -26,7 +26,7 @@ def test_identical_points_still_get_k_centres():
 
 def test_an_emptied_point_cluster_restarts_at_the_worst_served_point():
     x = np.array([[0.0, 0], [0, 1], [100, 0]])
-    centres = Points(x).centres(np.array([0, 0, 0]), 2, worst=2)
+    centres = Points(x).centres(np.array([0, 0, 0]), 2, near=-np.array([[0.0, 5], [1, 5], [10_000, 9]]))
     assert centres.tolist() == [[100 / 3, 1 / 3], [100, 0]]
 
 
@@ -38,4 +38,4 @@ def test_texts_cluster_by_shared_terms_under_cosine():
     labels, centres = kmeans(space, 2, np.random.default_rng(0), rounds=25)
     assert labels[0] == labels[1] != labels[2] == labels[3]
     assert np.allclose(np.linalg.norm(centres, axis=1), 1)
-    assert space.centres(np.array([0, 0, 0, 0]), 2, worst=0)[1].tolist() == [0, 0, 0, 0]  # an emptied cluster stays empty
+    assert space.centres(np.array([0, 0, 0, 0]), 2, near=np.zeros((4, 2)))[1].tolist() == [0, 0, 0, 0]  # an emptied cluster stays empty

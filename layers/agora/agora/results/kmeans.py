@@ -26,8 +26,8 @@ class Space(Protocol):
     def centres_at(self, points: list[int]) -> np.ndarray:
         """One centre on each given point (a point given twice gives two centres)."""
 
-    def centres(self, labels: np.ndarray, k: int, worst: int) -> np.ndarray:
-        """The centre of each of k clusters; `worst` is the point farthest from every centre."""
+    def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
+        """The centre of each of k clusters, given each point's closeness to the previous centres."""
 
 
 def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +49,7 @@ def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple
         if np.array_equal(new, labels):
             break
         labels = new
-        centres = space.centres(labels, k, worst=int(near.max(axis=1).argmin()))
+        centres = space.centres(labels, k, near)
     return labels, centres
 
 
@@ -71,9 +71,12 @@ class Points:
     def centres_at(self, points: list[int]) -> np.ndarray:
         return self.x[points]
 
-    def centres(self, labels: np.ndarray, k: int, worst: int) -> np.ndarray:
+    def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
         members = [labels == j for j in range(k)]
-        return np.array([self.x[m].mean(axis=0) if m.any() else self.x[worst] for m in members])
+        if all(m.any() for m in members):
+            return np.array([self.x[m].mean(axis=0) for m in members])
+        worst = self.x[near.max(axis=1).argmin()]
+        return np.array([self.x[m].mean(axis=0) if m.any() else worst for m in members])
 
 
 class Postings:
@@ -102,7 +105,7 @@ class Postings:
         rows = (self.row_of == self.members[p] for p in points)
         return np.concatenate([self._normalised(np.zeros(int(inside.sum()), np.int64), inside, 1) for inside in rows])
 
-    def centres(self, labels: np.ndarray, k: int, worst: int) -> np.ndarray:
+    def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
         cluster_of_row = np.full(self.rows, -1)
         cluster_of_row[self.members] = labels
         cluster = cluster_of_row[self.row_of]
