@@ -11,8 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 # What a newcomer reads and changes; data/ holds third-party conversations, not our prose.
-SCANNED = ("README.md", "Makefile", ".ci", "docs", "layers", "functions", "infra", "web", "bench",
-           "tests", "consultations")
+SCANNED = ("README.md", "Makefile", "pyproject.toml", "package.json", "cdk.json", ".ci", "docs", "layers",
+           "functions", "infra", "web", "bench", "tests", "consultations")
 TEXT = {".py", ".md", ".js", ".css", ".html", ".toml", ".json", ".java", ".sh", ".txt", ""}
 SKIPPED_DIRS = {"node_modules", "__pycache__", ".venv", "test-artifacts"}
 
