@@ -4,7 +4,6 @@ invites the profile questions and offers sharing."""
 
 from __future__ import annotations
 
-
 import pytest
 import requests
 
