@@ -100,7 +100,7 @@ def test_the_gateway_serves_the_rendered_page_at_the_root(tmp_path: Path) -> Non
     try:
         for path in ("/", "/index.html"):
             answer = requests.get(gw.url + path, timeout=10)
-            assert answer.headers["Content-Type"] == "text/html"
+            assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
             assert Tags(answer.text).meta["og:title"] == TRICKY
         assert requests.get(gw.url + "/style.css", timeout=10).text == "p {}"  # the others as written
     finally:

@@ -318,6 +318,8 @@ class Gateway:
                         target = target / "index.html"
                     if target.is_relative_to(root) and target.is_file():
                         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                        if kind.startswith("text/"):  # web/ is UTF-8; a preview robot may not read <meta charset>
+                            kind += "; charset=utf-8"
                         data = gateway.pages.get(target.relative_to(root).as_posix()) or target.read_bytes()
                         return self._send(HTTPStatus.OK, data, {"Content-Type": kind, **PAGES})
                 self._error(HTTPStatus.NOT_FOUND, "no_such_route", f"No route GET {path}.")
