@@ -2,7 +2,7 @@
 // decided one by one from their cards or in bulk, each decision undoable; and new themes.
 // `view` holds the page's parts and what it knows of the queue; the functions below share it.
 import { request } from "../../api.js";
-import { explain, h } from "../../dom.js";
+import { explained, h } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { moderatorCall, refusal } from "./session.js";
 import { card, refreshDuplicates } from "./card.js";
@@ -83,15 +83,13 @@ function decidedOn(view, outcomes, said) {
   view.undoBox.replaceChildren(undo);
 }
 
-async function reopen(view, ids) {
+function reopen(view, ids) {
   view.undoBox.replaceChildren();
-  try {
+  return explained(view.status, async () => {
     const result = await inChunks(view, ids, { action: "reopen" });
     view.status.textContent = ids.length === 1 ? t("mod.undone") : t("mod.undone_bulk", { n: result.filter((o) => o.done).length });
     await load(view);
-  } catch (error) {
-    view.status.textContent = explain(error);
-  }
+  });
 }
 
 function removeItem(view, article) {
@@ -133,18 +131,16 @@ async function renew(view) {
 }
 
 function themeForm(view) {
-  async function addTheme(event) {
+  function addTheme(event) {
     event.preventDefault();
     const input = event.target.elements.theme;
-    try {
+    return explained(view.status, async () => {
       const theme = await moderatorCall("POST", "/moderation/themes", { name: input.value.trim() });
       view.themes = [...view.themes, theme];
       view.status.textContent = t("mod.theme_added", { name: theme.name });
       input.value = "";
       show(view);
-    } catch (error) {
-      view.status.textContent = explain(error);
-    }
+    });
   }
   return h(
     "form",
@@ -156,7 +152,7 @@ function themeForm(view) {
 }
 
 function toolbar(view, help) {
-  const reload = () => load(view).catch((error) => (view.status.textContent = explain(error)));
+  const reload = () => explained(view.status, () => load(view));
   return h("div", { class: "toolbar" }, view.total, h("button", { type: "button", class: "button small", onclick: reload }, t("mod.refresh")), help);
 }
 

@@ -1,6 +1,6 @@
 // Proposals like the one being typed, each with "I agree", so the citizen can back one instead.
 import { request } from "../../api.js";
-import { announce, explain, h } from "../../dom.js";
+import { announce, explained, h } from "../../dom.js";
 import { t } from "../../i18n.js";
 import { asParticipant } from "../../participant.js";
 
@@ -9,16 +9,13 @@ const SIMILAR_FROM = 8; // characters after the prefix before a search means any
 /** "I agree" on proposal `id`; a failure is said in `error`. */
 export function backButton(id, error) {
   const back = h("button", { type: "button", class: "button small" }, t("propose.agree"));
-  back.addEventListener("click", async () => {
-    try {
-      await asParticipant("PUT", `/proposals/${id}/vote`, { body: { key: "agree" } });
-      const done = h("p", { class: "confirmation", tabindex: "-1" }, t("propose.agreed"));
-      back.replaceWith(done);
-      done.focus();
-    } catch (failure) {
-      error.textContent = explain(failure);
-    }
-  });
+  const agree = async () => {
+    await asParticipant("PUT", `/proposals/${id}/vote`, { body: { key: "agree" } });
+    const done = h("p", { class: "confirmation", tabindex: "-1" }, t("propose.agreed"));
+    back.replaceWith(done);
+    done.focus();
+  };
+  back.addEventListener("click", () => explained(error, agree));
   return back;
 }
 
