@@ -40,6 +40,7 @@ class Options:
     moderator_key: str = ""
     snapshot_every: float = 300.0
     redeliver_every: int = 0  # chaos: hand every Nth stream batch to score twice
+    tally_window: float = contract.LOCAL_SCORE_WINDOW_SECONDS  # score's tumbling window; 0: a commit per batch
     data_dir: Path | None = None  # default: .agora/<slug>/
     fresh: bool = False  # start empty
     engine: str = "dynamodb-local"  # or "moto": in memory, nothing kept (the benchmarks' baseline)
@@ -101,6 +102,9 @@ class EmbeddedStack:
 
         self.functions = ProcessFunctionHost()
         self._stopping.append(lambda: self.functions.stop(grace=1.5))
+        from agora import pages  # imported when needed, as `consultation` below imports the config
+
+        consultation = self.consultation
         self.gateway = Gateway(
             invoke=self.functions.invoke,
             read_file=self.read_file,
@@ -109,7 +113,8 @@ class EmbeddedStack:
             web_dir=WEB_DIR if WEB_DIR.is_dir() else None,
             host=self.options.host,
             port=self.options.port,
-            origins=self.consultation.origins,
+            origins=consultation.origins,
+            pages=pages.rendered(WEB_DIR, consultation) if WEB_DIR.is_dir() else None,
         )
         os.environ[contract.PUBLIC_BASE_URL_ENV] = self.gateway.url + FILES_PREFIX.rstrip("/")
         os.environ[contract.WEB_ORIGIN_ENV] = self.gateway.url  # CORS: the pages' own origin
@@ -123,6 +128,7 @@ class EmbeddedStack:
             invoke=lambda event: self.functions.invoke(contract.Function.SCORE.value, event),
             send_to_dlq=lambda body: sqs.send_message(QueueUrl=self.env[resources.DLQ_ENV], MessageBody=body),
             redeliver_every=self.options.redeliver_every,
+            window_seconds=self.options.tally_window,
             position_file=self.data.stream_position if self.persistent else None,
         )
         self.scheduler = Scheduler(self.options.snapshot_every, self.snapshot)

@@ -8,7 +8,8 @@ opinion group: its members join the nearest real one. Silhouette picks the count
 only when it separates markedly better, and the published count only changes after the same new
 count wins several snapshots in a row, so groups do not flicker. Everything is deterministic for
 the same sample. Measured against the groups Polis published for real conversations
-(bench/polis_groups.py; docs/decisions.md, "Issue 14")."""
+(bench/polis_groups.py; docs/decisions.md 109 "Opinion groups on the unscaled map"
+and 153 "Polis's own algorithm replayed")."""
 
 from __future__ import annotations
 
@@ -78,7 +79,8 @@ def project(m: Matrix, seed: int = SEED) -> np.ndarray:
     """Participants on the two principal components of the mean-filled vote matrix.
 
     Unscaled: Polis stretches the projection of participants who voted little, but clustering
-    the stretched map matched Polis's own published groups less well (docs/decisions.md).
+    the stretched map matched Polis's own published groups less well
+    (docs/decisions.md 109, "Opinion groups on the unscaled map").
     """
     n, q = m.choice.shape
     seen = m.voted.sum(axis=0)
