@@ -21,13 +21,14 @@ from typing import Any
 
 from agora import contract as c
 from agora.adapters import pool as pool_file
-from agora.domain import brigading, exports
-from agora.domain.counts import counts
-from agora.domain.groups import Choice
+from agora.results import brigading
+from agora.results.formats import exports
+from agora.results.counts import counts
+from agora.results.groups import Choice
 from agora.domain.proposals import Status
-from agora.domain.results import compute
-from agora.domain.sample import VoteSample
-from agora.domain.scores import RATED
+from agora.results.published import compute
+from agora.results.sample import VoteSample
+from agora.results.scores import RATED
 from agora.domain.tallies import UNTRUSTED, TallyRef
 from agora.config import Consultation
 from agora.services import ports
