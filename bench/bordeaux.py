@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import random
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from agora.adapters.tallies import TallyStore
 from agora.domain.tallies import recount
 from agora.local.client import Api, ApiError, Moderator
 from agora.local.simulate import address, choose_key, opinion
+from bench._proc import cpu_seconds
 from bench.embedded import KEY, start, stop, until
 from bench.harness import Row
 
@@ -53,17 +55,28 @@ BORDEAUX = Scale(24_598, 895, 131_962)
 @dataclass
 class Outcome:
     seconds: float = 0.0
+    votes_wanted: int = 0  # the scale's votes, or fewer if there are fewer proposals than a voter's share
     votes_cast: int = 0
     errors: list[str] = field(default_factory=list)
     recount_matches: bool = False
     published_votes: int = 0
     csv_votes: int = 0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds each part of the run took
+    voting_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by process while the citizens voted
+    voting_requests: int = 0
 
 
 def quotas(votes: int, voters: int, proposals: int) -> list[int]:
     """Votes per voter, spread evenly, never more than there are proposals."""
     base, extra = divmod(votes, voters)
     return [min(proposals, base + (i < extra)) for i in range(voters)]
+
+
+def requests_of(scale: Scale) -> int:
+    """The voting phase's requests: each voter's registration, sequences (up to 50 cards) and votes."""
+    voters = scale.participants - math.ceil(scale.proposals / PER_AUTHOR)
+    shares = quotas(scale.votes, voters, scale.proposals)
+    return voters + sum(math.ceil(q / 50) for q in shares) + sum(shares)
 
 
 def poll(probe: Callable[[], T | None], timeout: float) -> T:
@@ -76,7 +89,7 @@ def poll(probe: Callable[[], T | None], timeout: float) -> T:
     return found
 
 
-def drive(url: str, endpoint: str, scale: Scale) -> Outcome:
+def drive(url: str, endpoint: str, scale: Scale, stack_pid: int) -> Outcome:
     outcome, rng = Outcome(), random.Random(13)
     began = time.perf_counter()
     api, moderator = Api(url), Moderator(Api(url), KEY)
@@ -86,6 +99,7 @@ def drive(url: str, endpoint: str, scale: Scale) -> Outcome:
         moderator.accept(proposal["id"])
     # The snapshot that publishes them all publishes the sequence pool first.
     poll(lambda: (found := published(api)) and found[0]["proposals"] == scale.proposals or None, 600)
+    outcome.phases["propose, accept, publish the pool"] = time.perf_counter() - began
 
     def voter(job: tuple[int, int]) -> tuple[int, list[str]]:
         quota, seed = job
@@ -107,19 +121,29 @@ def drive(url: str, endpoint: str, scale: Scale) -> Outcome:
     # The authors only propose; everyone else votes, so the votes cast are the scale's exactly.
     voters = scale.participants - len(authors)
     jobs = [(q, rng.random()) for q in quotas(scale.votes, voters, scale.proposals)]
+    outcome.votes_wanted = sum(q for q, _ in jobs)
+    voting, stack_cpu, driver_cpu = time.perf_counter(), cpu_seconds(stack_pid), sum(os.times()[:2])
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         for cast, errors in pool.map(voter, jobs):
             outcome.votes_cast += cast
             outcome.errors += errors
+    outcome.phases["register and vote"] = time.perf_counter() - voting
+    after = cpu_seconds(stack_pid)
+    outcome.voting_cpu = {part: after[part] - stack_cpu.get(part, 0.0) for part in after}
+    outcome.voting_cpu["driver"] = sum(os.times()[:2]) - driver_cpu
+    outcome.voting_requests = requests_of(scale) - outcome.votes_wanted + outcome.votes_cast
 
     db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                       aws_access_key_id="embedded", aws_secret_access_key="embedded")
     content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", db)
     tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", db)
+    counting = time.perf_counter()
     until(lambda: tallies.read_all() == recount(content.scan_counted()), 1800)
     outcome.recount_matches = True
     counted_at = time.time()
+    outcome.phases["tallies catch up"] = time.perf_counter() - counting
     summary, rows = poll(lambda: published(api, after=counted_at), 600)
+    outcome.phases["the next snapshot"] = time.time() - counted_at
     outcome.published_votes = summary["votes"] + summary["untrusted_votes"]
     outcome.csv_votes = sum(int(r["votes"]) for r in rows)
     outcome.seconds = time.perf_counter() - began
@@ -141,7 +165,7 @@ def run(scale: Scale) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="agora-bordeaux-") as scratch:
         process, url, endpoint = start("dynamodb-local", Path(scratch))
         try:
-            return drive(url, endpoint, scale)
+            return drive(url, endpoint, scale, process.pid)
         finally:
             stop(process)
 
@@ -152,11 +176,18 @@ def rows(quick: bool = False) -> list[Row]:
     outcome = run(scale)
     note = f"{scale.participants:,} participants, {scale.proposals} proposals, {scale.votes:,} votes ({share:g} of Bordeaux)"
     wrong = abs(outcome.published_votes - outcome.votes_cast) + abs(outcome.csv_votes - outcome.votes_cast)
+    voting = outcome.phases["register and vote"]
+    cpu = outcome.voting_cpu
+    profile = ", ".join(f"{part} {1000 * seconds / outcome.voting_requests:.1f}" for part, seconds in sorted(cpu.items()))
+    phases = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in outcome.phases.items())
+    for line in (note, phases, f"CPU ms per request while voting: {profile}", *outcome.errors[:5]):
+        print(f"bordeaux: {line}", file=sys.stderr, flush=True)
     return [
-        Row("bordeaux: errors, and votes not cast", len(outcome.errors) + scale.votes - outcome.votes_cast, 0,
+        Row("bordeaux: errors, and votes not cast", len(outcome.errors) + outcome.votes_wanted - outcome.votes_cast, 0,
             "requests", "value <= 0", note),
         Row("bordeaux: published votes (summary, proposals.csv) off by", wrong, 0, "votes", "value <= 0",
             "after the tallies equal a recount"),
-        Row("bordeaux: minutes to drive, count and publish it", outcome.seconds / 60, 60, "min", "value <= 60", note),
+        Row("bordeaux: minutes to drive, count and publish it", outcome.seconds / 60, 60, "min", "value <= 60", f"{note}; {phases}"),
+        Row("bordeaux: requests/s while the citizens vote, vs what all of Bordeaux in 40 min needs",
+            outcome.voting_requests / voting, requests_of(BORDEAUX) / (40 * 60), "requests/s", "ratio >= 1", f"CPU ms per request by process (root: agora dev's own, the gateway, poller, scheduler): {profile}"),
     ]
-
