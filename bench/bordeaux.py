@@ -172,6 +172,8 @@ def run(scale: Scale) -> Outcome:
 
 def rows(quick: bool = False) -> list[Row]:
     share = 1.0 if "--full" in sys.argv else (0.002 if quick else 0.1)
+    if "--share" in sys.argv:
+        share = float(sys.argv[sys.argv.index("--share") + 1])
     scale = BORDEAUX.of(share)
     outcome = run(scale)
     note = f"{scale.participants:,} participants, {scale.proposals} proposals, {scale.votes:,} votes ({share:g} of Bordeaux)"
