@@ -57,6 +57,7 @@ class Outcome:
     seconds: float = 0.0
     votes_wanted: int = 0  # the scale's votes, or fewer if there are fewer proposals than a voter's share
     votes_cast: int = 0
+    left_out: int = 0  # votes of the voters not started in the time allowed
     errors: list[str] = field(default_factory=list)
     recount_matches: bool = False
     published_votes: int = 0
@@ -89,7 +90,8 @@ def poll(probe: Callable[[], T | None], timeout: float) -> T:
     return found
 
 
-def drive(url: str, endpoint: str, scale: Scale, stack_pid: int) -> Outcome:
+def drive(url: str, endpoint: str, scale: Scale, stack_pid: int, seconds: float | None = None) -> Outcome:
+    """Voters not started `seconds` after the first are left out (their votes counted in `left_out`)."""
     outcome, rng = Outcome(), random.Random(13)
     began = time.perf_counter()
     api, moderator = Api(url), Moderator(Api(url), KEY)
@@ -101,22 +103,25 @@ def drive(url: str, endpoint: str, scale: Scale, stack_pid: int) -> Outcome:
     poll(lambda: (found := published(api)) and found[0]["proposals"] == scale.proposals or None, 600)
     outcome.phases["propose, accept, publish the pool"] = time.perf_counter() - began
 
-    def voter(job: tuple[int, int]) -> tuple[int, list[str]]:
+    def voter(job: tuple[int, float]) -> tuple[int, list[str], int]:
+        """Votes cast, errors, requests made."""
         quota, seed = job
-        local = random.Random(seed)
+        if seconds is not None and time.perf_counter() - voting > seconds:
+            return 0, [], 0  # left out: the time allowed is spent
+        local, cast, made = random.Random(seed), 0, 1
         try:
             me = Api(url, address=address(local)).register()
-            cast = 0
             while cast < quota:
                 served = me.sequence(min(50, quota - cast))
+                made += 1
                 if not served:
-                    return cast, [f"the sequence ran dry after {cast} of {quota} votes"]
+                    return cast, [f"the sequence ran dry after {cast} of {quota} votes"], made + cast
                 for item in served[: quota - cast]:
                     me.vote(item["id"], choose_key(local, opinion(item["id"])), item["proof"])
                     cast += 1
-            return cast, []
+            return cast, [], made + cast
         except (ApiError, OSError) as e:
-            return 0, [f"{type(e).__name__}: {e}"]
+            return cast, [f"{type(e).__name__}: {e}"], made + cast
 
     # The authors only propose; everyone else votes, so the votes cast are the scale's exactly.
     voters = scale.participants - len(authors)
@@ -124,14 +129,15 @@ def drive(url: str, endpoint: str, scale: Scale, stack_pid: int) -> Outcome:
     outcome.votes_wanted = sum(q for q, _ in jobs)
     voting, stack_cpu, driver_cpu = time.perf_counter(), cpu_seconds(stack_pid), sum(os.times()[:2])
     with ThreadPoolExecutor(CONCURRENCY) as pool:
-        for cast, errors in pool.map(voter, jobs):
+        for (quota, _), (cast, errors, made) in zip(jobs, pool.map(voter, jobs)):
+            outcome.voting_requests += made
             outcome.votes_cast += cast
             outcome.errors += errors
+            outcome.left_out += quota if not cast and not errors else 0
     outcome.phases["register and vote"] = time.perf_counter() - voting
     after = cpu_seconds(stack_pid)
     outcome.voting_cpu = {part: after[part] - stack_cpu.get(part, 0.0) for part in after}
     outcome.voting_cpu["driver"] = sum(os.times()[:2]) - driver_cpu
-    outcome.voting_requests = requests_of(scale) - outcome.votes_wanted + outcome.votes_cast
 
     db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                       aws_access_key_id="embedded", aws_secret_access_key="embedded")
@@ -161,11 +167,11 @@ def published(api: Api, after: float = 0.0) -> tuple[dict[str, Any], list[dict[s
     return summary, rows
 
 
-def run(scale: Scale) -> Outcome:
+def run(scale: Scale, seconds: float | None = None) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="agora-bordeaux-") as scratch:
         process, url, endpoint = start("dynamodb-local", Path(scratch))
         try:
-            return drive(url, endpoint, scale, process.pid)
+            return drive(url, endpoint, scale, process.pid, seconds)
         finally:
             stop(process)
 
@@ -175,7 +181,7 @@ def rows(quick: bool = False) -> list[Row]:
     if "--share" in sys.argv:
         share = float(sys.argv[sys.argv.index("--share") + 1])
     scale = BORDEAUX.of(share)
-    outcome = run(scale)
+    outcome = run(scale, float(sys.argv[sys.argv.index("--minutes") + 1]) * 60 if "--minutes" in sys.argv else None)
     note = f"{scale.participants:,} participants, {scale.proposals} proposals, {scale.votes:,} votes ({share:g} of Bordeaux)"
     wrong = abs(outcome.published_votes - outcome.votes_cast) + abs(outcome.csv_votes - outcome.votes_cast)
     voting = outcome.phases["register and vote"]
@@ -185,8 +191,11 @@ def rows(quick: bool = False) -> list[Row]:
     for line in (note, phases, f"CPU ms per request while voting: {profile}", *outcome.errors[:5]):
         print(f"bordeaux: {line}", file=sys.stderr, flush=True)
     return [
-        Row("bordeaux: errors, and votes not cast", len(outcome.errors) + outcome.votes_wanted - outcome.votes_cast, 0,
-            "requests", "value <= 0", note),
+        Row("bordeaux: errors, and votes not cast", len(outcome.errors) + outcome.votes_wanted - outcome.left_out - outcome.votes_cast,
+            0, "requests", "value <= 0", note),
+        Row("bordeaux: share of its votes cast in the time allowed", outcome.votes_cast / scale.votes, 1, "share", "value >= 1",
+            f"{outcome.votes_cast:,} of {scale.votes:,} votes in {voting / 60:.1f} min ({outcome.votes_cast / voting:.1f} votes/s); "
+            f"{outcome.left_out:,} votes of voters not started"),
         Row("bordeaux: published votes (summary, proposals.csv) off by", wrong, 0, "votes", "value <= 0",
             "after the tallies equal a recount"),
         Row("bordeaux: minutes to drive, count and publish it", outcome.seconds / 60, 60, "min", "value <= 60", f"{note}; {phases}"),

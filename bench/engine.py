@@ -5,8 +5,8 @@ bucket grew ~19 MB a minute)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import sqlite3
 import statistics
 import tempfile
@@ -42,22 +42,34 @@ def fill(db: Any, start: int, stop: int) -> None:
         list(pool.map(batch, range(start, stop, 25)))
 
 
+# DynamoDB Local keeps, next to each key, a salted SHA-1 of it (`LocalDBUtils.getHashValue` in its jar)
+# that orders a Scan and its pages: rows written here must carry the same.
+SALT = b"LocalDdb"
+
+
+def key_hash(*parts: bytes) -> bytes:
+    return hashlib.sha1(SALT + b"".join(parts)).digest()
+
+
 def bulk_fill(db_file: Path, start: int, stop: int) -> None:
-    """Items `start`..`stop` written into DynamoDB Local's SQLite store while it is stopped: through
-    the engine they take 20-40 ms each on this loaded machine (an hour for 100,000). A row holds the
-    key as bytes (what lookups use), the item as JSON, and hashes of the key that order a Scan; the
-    engine's hash function is its own, so these rows get random ones (as scattered as hashes are).
-    Each change also leaves a stream record, as the engine's own writes do."""
+    """Items `start`..`stop` written into DynamoDB Local's SQLite store while it is stopped, as its
+    own writes leave them (the key, its hashes, the item as JSON, a stream record): through the
+    engine they take 20-70 ms each on this loaded machine, an hour or more for 100,000."""
     with sqlite3.connect(db_file) as sql:
         size, stream, shard, record, last = sql.execute(
             f'SELECT t.itemSize, u.StreamID, u.ShardID, u.StreamRecord, (SELECT max(SequenceNumber) FROM us) '
             f'FROM "{TABLE}" t, us u LIMIT 1'
         ).fetchone()
+
+        def row(i: dict[str, Any]) -> tuple[Any, ...]:
+            pk, sk = i["pk"]["S"].encode(), i["sk"]["S"].encode()
+            hashed, ranged = key_hash(pk), key_hash(sk)
+            return pk, sk, hashed, ranged, size, json.dumps(i, separators=(",", ":")).encode(), key_hash(hashed, ranged)
+
         sql.executemany(
             f'INSERT INTO "{TABLE}" (hashKey, rangeKey, hashValue, rangeValue, itemSize, ObjectJSON, hashRangeValue) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((i["pk"]["S"].encode(), i["sk"]["S"].encode(), os.urandom(20), os.urandom(20), size, json.dumps(i, separators=(",", ":")).encode(), os.urandom(20))
-             for i in map(item, range(start, stop))),
+            map(row, map(item, range(start, stop))),
         )
         now = int(time.time() * 1000)
         sql.executemany(
@@ -94,9 +106,8 @@ def transaction_rows(small: int, large: int) -> list[Row]:
                 bulk_fill(next(engine.db_path.glob("*.db")), small, size)
                 engine.start()
                 db = engine.client("dynamodb")
-                pages = db.get_paginator("scan").paginate(TableName=TABLE, Select="COUNT")
-                count = sum(page["Count"] for page in pages)
-                assert count >= size, f"the engine sees {count} items, not {size}"  # and the transactions' own
+                count = sum(page["Count"] for page in db.get_paginator("scan").paginate(TableName=TABLE, Select="COUNT"))
+                assert count >= size, f"the engine's Scan sees {count} items, not {size}"  # and the transactions' own
                 transaction_ms(db)  # the JVM compiles the path first
                 measured[size] = transaction_ms(db)
             found = db.get_item(TableName=TABLE, Key={k: item(large - 1)[k] for k in ("pk", "sk")}).get("Item")
