@@ -53,6 +53,6 @@ def cpu_seconds(pid: int) -> dict[str, float]:
         except OSError:
             continue
         part = "root" if member == pid else ("java" if fields[0] == "java" else "workers")
-        # utime, stime, cutime, cstime: fields 14-17 of stat(5), so 13-16 here
-        parts[part] = parts.get(part, 0.0) + sum(int(fields[n]) for n in (13, 14, 15, 16)) / TICK
+        # utime, stime, cutime, cstime: fields 14-17 of proc_pid_stat(5); here the name is 0, the state 1
+        parts[part] = parts.get(part, 0.0) + sum(int(fields[n]) for n in (12, 13, 14, 15)) / TICK
     return parts
