@@ -178,7 +178,7 @@ def test_function_environment_wires_tables_bucket_consultation_and_edge(template
     expected = {
         **{spec.env_var: {"Ref": table_id(demo_stack, spec)} for spec in contract.TABLES},
         contract.BUCKET_ENV: {"Ref": lid(demo_stack, demo_stack.data.bucket)},
-        contract.CONSULTATION_FILE_ENV: "/opt/consultation.toml",
+        contract.CONSULTATION_FILE_ENV: "/opt/consultation.json",
         contract.PUBLIC_BASE_URL_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},
         # CORS (agora.http): the pages' own origin, the distribution's root.
         contract.WEB_ORIGIN_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},

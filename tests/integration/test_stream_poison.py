@@ -46,15 +46,17 @@ def poller(api: InProcessStack) -> tuple[StreamPoller, list[dict[str, Any]]]:
         invocations.append(event)
         return api.invoke("score", event)
 
+    clock = iter(range(0, 10**9, contract.SCORE_WINDOW_SECONDS))  # each pass in a window of its own
     p = StreamPoller(
-        streams, arn, invoke, lambda body: sqs.send_message(QueueUrl=queue, MessageBody=body), batch_size=100, max_retries=2
-    )
+        streams, arn, invoke, lambda body: sqs.send_message(QueueUrl=queue, MessageBody=body), batch_size=100, max_retries=2,
+        clock=lambda: next(clock),
+    )  # fmt: skip
     return p, invocations
 
 
 def drain(p: StreamPoller) -> None:
     for _ in range(50):
-        if p.poll_once() == 0:
+        if p.poll_once() == 0 and not p.windows:
             return
     raise AssertionError("the stream never drained")
 

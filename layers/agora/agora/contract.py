@@ -96,6 +96,9 @@ SCORE_BATCH_SIZE = 1000  # records per stream read (GetRecords returns at most 1
 SCORE_MAPPING_BATCH_SIZE = 4000
 SCORE_BATCHING_WINDOW_SECONDS = 5
 SCORE_WINDOW_SECONDS = 120
+# The embedded stack's default (`agora dev --tally-window`): a vote reaches the tallies within about
+# 2 s, and under load a window still spans several invocations, so the state-carrying path runs.
+LOCAL_SCORE_WINDOW_SECONDS = 2.0
 
 # --- bucket layout --------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class Options:
     moderator_key: str = ""
     snapshot_every: float = 300.0
     redeliver_every: int = 0  # chaos: hand every Nth stream batch to score twice
+    tally_window: float = contract.LOCAL_SCORE_WINDOW_SECONDS  # score's tumbling window; 0: a commit per batch
     data_dir: Path | None = None  # default: .agora/<slug>/
     fresh: bool = False  # start empty
     engine: str = "dynamodb-local"  # or "moto": in memory, nothing kept (the benchmarks' baseline)
@@ -123,6 +124,7 @@ class EmbeddedStack:
             invoke=lambda event: self.functions.invoke(contract.Function.SCORE.value, event),
             send_to_dlq=lambda body: sqs.send_message(QueueUrl=self.env[resources.DLQ_ENV], MessageBody=body),
             redeliver_every=self.options.redeliver_every,
+            window_seconds=self.options.tally_window,
             position_file=self.data.stream_position if self.persistent else None,
         )
         self.scheduler = Scheduler(self.options.snapshot_every, self.snapshot)
