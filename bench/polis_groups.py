@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.domain.groups import Choice, Groups, opinion_groups
-from agora.domain.sample import VoteSample
+from agora.results.groups import Choice, Groups, opinion_groups
+from agora.results.sample import VoteSample
 from bench import _polis, _polis_math
 from bench.harness import Row
 

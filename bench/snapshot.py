@@ -27,13 +27,13 @@ from agora.adapters.bucket import Bucket
 from agora.adapters.tallies import TallyStore, tally_key
 from agora.adapters.vote_sample import SAMPLE_CAP, SEGMENTS, read_sample
 from agora.config import Consultation, DemographicQuestion
-from agora.domain import exports
-from agora.domain.counts import counts
-from agora.domain.groups import Choice, matrix, opinion_groups
+from agora.results.formats import exports
+from agora.results.counts import counts
+from agora.results.groups import Choice, matrix, opinion_groups
 from agora.domain.proposals import Proposal, Status
-from agora.domain.results import compute
-from agora.domain.sample import VoteSample
-from agora.domain.scores import VOTE_KEYS
+from agora.results.published import compute
+from agora.results.sample import VoteSample
+from agora.results.scores import VOTE_KEYS
 from agora.domain.tallies import PARTICIPANTS, TallyRef
 from agora.domain.votes import QUALIFICATIONS, VoteKey
 from agora.services.snapshot import SnapshotService

@@ -94,6 +94,7 @@ class ConsultationStack(Stack):
         # Pages call the API by its own URL (no trailing slash: they add the path).
         self.pages = self.edge.publish_pages(
             WEB_DIR,
+            consultation,
             self.api.rest_api.url.rstrip("/"),
             login_url=self.api.login_url,
             login_client_id=self.api.user_pool_client.user_pool_client_id,

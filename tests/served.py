@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import boto3
 
-from agora import config, contract
+from agora import config, contract, pages
 from agora.local.gateway import FILES_PREFIX, Gateway
 from agora.local.inprocess import InProcessStack, reset_process_caches
 from agora.local.openapi import specification
@@ -39,6 +39,7 @@ def served(api: InProcessStack) -> Iterator[Gateway]:
         web_dir=WEB_DIR if WEB_DIR.is_dir() else None,
         port=0,
         origins=config.current().origins,
+        pages=pages.rendered(WEB_DIR, config.current()) if WEB_DIR.is_dir() else None,
     )
     holder["gw"] = gateway
     api._set({contract.WEB_ORIGIN_ENV: gateway.url, contract.PUBLIC_BASE_URL_ENV: gateway.url + FILES_PREFIX.rstrip("/")})

@@ -15,13 +15,13 @@ from agora.api import (
     BulkOutcome,
     BulkResult,
     DecisionView,
-    Group,
-    Grouping,
     LockRenewal,
     Locks,
     ModeratedPage,
     ModeratedProposal,
     NewTheme,
+    ProposalClusters,
+    ProposalClusterView,
     ProposalView,
     Queue,
     QueueItem,
@@ -130,11 +130,12 @@ def create_theme(theme: NewTheme, moderator: Moderator) -> Response[ThemeView]:
     return Response(201, "application/json", ThemeView.of(wiring.themes().create(moderator, theme.name)))
 
 
+# The deployed path says "groups"; it serves proposal clusters (not opinion groups), kept for its clients.
 @router.get("/moderation/groups")
-def groups(moderator: Moderator, k: Annotated[int, Query(ge=2, le=50)] = 12) -> Grouping:
-    found = wiring.themes().groups(k)
-    return Grouping(
-        groups=[Group(keywords=list(c.keywords), proposals=[ProposalView.listed(e) for e in entries]) for c, entries in found]
+def clusters(moderator: Moderator, k: Annotated[int, Query(ge=2, le=50)] = 12) -> ProposalClusters:
+    found = wiring.themes().clusters(k)
+    return ProposalClusters(
+        groups=[ProposalClusterView(keywords=list(c.keywords), proposals=[ProposalView.listed(e) for e in entries]) for c, entries in found]
     )
 
 

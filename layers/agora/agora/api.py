@@ -1,4 +1,7 @@
-"""The HTTP contract's bodies: request and response models shared by handlers and the OpenAPI spec."""
+"""The schemas of the HTTP bodies: request and response models shared by handlers and the OpenAPI spec.
+
+Routes, table keys and settings are defined once in `agora.contract`; this module only says what
+each route's body looks like."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from agora.domain.proposals import Decision, Indexed, Proposal
 from agora.domain.votes import Trust, Vote, VoteKey
 
 if TYPE_CHECKING:
-    from agora.domain.themes import Theme  # numpy: kept off the vote and propose cold starts
+    from agora.domain.themes import Theme
 
 ID_PATTERN = r"^[0-9a-f]{32}$"
 
@@ -240,13 +243,15 @@ class Themes(Model):
     themes: list[ThemeView]
 
 
-class Group(Model):
-    keywords: list[str] = Field(description="The words that weigh most in the group, to help name it.")
+class ProposalClusterView(Model):
+    keywords: list[str] = Field(description="The words that weigh most in the cluster, to help name it.")
     proposals: list[ProposalView]
 
 
-class Grouping(Model):
-    groups: list[Group]
+class ProposalClusters(Model):
+    # "groups": the deployed field name of GET /moderation/groups, kept for the pages and clients
+    # already using it; these are clusters of proposals, not the opinion groups of the results.
+    groups: list[ProposalClusterView]
 
 
 class SequenceItem(Model):

@@ -105,6 +105,9 @@ class EmbeddedStack:
 
         self.functions = ProcessFunctionHost()
         self._stopping.append(("the function workers", lambda: self.functions.stop(grace=1.5)))
+        from agora import pages  # imported when needed, as `consultation` below imports the config
+
+        consultation = self.consultation
         self.gateway = Gateway(
             invoke=self.functions.invoke,
             read_file=self.read_file,
@@ -113,7 +116,8 @@ class EmbeddedStack:
             web_dir=WEB_DIR if WEB_DIR.is_dir() else None,
             host=self.options.host,
             port=self.options.port,
-            origins=self.consultation.origins,
+            origins=consultation.origins,
+            pages=pages.rendered(WEB_DIR, consultation) if WEB_DIR.is_dir() else None,
         )
         os.environ[contract.PUBLIC_BASE_URL_ENV] = self.gateway.url + FILES_PREFIX.rstrip("/")
         os.environ[contract.WEB_ORIGIN_ENV] = self.gateway.url  # CORS: the pages' own origin

@@ -26,13 +26,14 @@ from agora.adapters.bucket import Bucket
 from agora.adapters.content import ContentStore
 from agora.adapters.tallies import TallyStore
 from agora.adapters.vote_sample import read_sample
-from agora.domain import brigading, exports
-from agora.domain.counts import counts
-from agora.domain.groups import Choice
+from agora.results import brigading
+from agora.results.formats import exports
+from agora.results.counts import counts
+from agora.results.groups import Choice
 from agora.domain.proposals import Status
-from agora.domain.results import compute
-from agora.domain.sample import VoteSample
-from agora.domain.scores import RATED
+from agora.results.published import compute
+from agora.results.sample import VoteSample
+from agora.results.scores import RATED
 from agora.domain.tallies import UNTRUSTED, TallyRef
 from agora.services.proposal_index import publish_proposal_index
 
