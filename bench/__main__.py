@@ -25,6 +25,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes: checks the benchmarks run, measures nothing")
     # Read by the benchmarks that have a full size (bench/bordeaux.py: all of Bordeaux, not a tenth).
     parser.add_argument("--full", action="store_true", help="full-size runs where a benchmark has one")
+    parser.add_argument("--share", type=float, help="bench/bordeaux.py: the share of Bordeaux to drive (overrides --full)")
+    parser.add_argument("--minutes", type=float, help="bench/bordeaux.py: voters not started after this long are left out")
     args = parser.parse_args()
     rows: list[Row] = []
     for name in args.only or modules():

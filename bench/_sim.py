@@ -6,6 +6,10 @@ polarising, some rejected, some that leave people indifferent). Proposals arrive
 consultation runs. Each citizen takes one sequence of 12 from the pool as last published and
 votes on all of it by the latent probabilities. The pool is republished every `refresh`
 citizens, so a policy works from counts that are a little stale, as next_proposal does.
+
+Policies are compared on common random numbers: the j-th vote on a proposal is decided by the
+same draws whichever policy served it (`Ballots`), and the policies' own draws come from a
+separate stream. Two policies then differ only by where they sent the votes, not by luck.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ Policy = Callable[[SequencePool, frozenset[str], int, np.random.Generator], list
 
 KEYS = tuple(k.value for k in VoteKey)
 QUALIFIED_BY = {q: key.value for key, qs in QUALIFICATIONS.items() for q in qs}
+QUALIFICATION_DRAW = {q: 1 + qs.index(q) for qs in QUALIFICATIONS.values() for q in qs}  # its column in Ballots' draws
 LISTS = ("consensus", "controversy")  # the published lists whose precision is measured
 # kind: (share, Dirichlet over agree/disagree/neutral, mean P(qualification | its key) for
 # like_it, doable, platitude_agree, no_way, impossible, platitude_disagree)
@@ -116,9 +121,38 @@ def published(pool: SequencePool) -> dict[str, np.ndarray]:
     return {name: np.where(untested, -np.inf, s.score) for name, s in standings(pool).items()}
 
 
+class Ballots:
+    """The uniform draws deciding each proposal's j-th vote: its key, then each of that key's qualifications.
+
+    Drawn in blocks of vote indices, each block from its own seed, so a draw depends only on
+    (seed, proposal, j) and never on the order in which a policy asked for it.
+    """
+
+    def __init__(self, proposals: int, seed: int, block: int = 64) -> None:
+        self.seed, self.block = seed, block
+        self.draws = np.empty((proposals, 0, 1 + max(QUALIFICATION_DRAW.values())), dtype=np.float32)
+        self.cast = np.zeros(proposals, dtype=np.int64)
+
+    def take(self, served: np.ndarray) -> np.ndarray:
+        """One row of draws per served position (a position may repeat), consuming them."""
+        order = np.argsort(served, kind="stable")
+        ranked = served[order]
+        first = np.searchsorted(ranked, ranked)  # where each run of equal positions starts
+        nth = np.empty_like(served)
+        nth[order] = self.cast[ranked] + np.arange(served.size) - first
+        while nth.size and nth.max() >= self.draws.shape[1]:
+            start = self.draws.shape[1]
+            width = max(self.block, start)
+            fresh = np.random.default_rng([self.seed, start]).random((len(self.cast), width, self.draws.shape[2]), dtype=np.float32)
+            self.draws = np.concatenate([self.draws, fresh], axis=1)
+        self.cast += np.bincount(served, minlength=len(self.cast))
+        return self.draws[served, nth]
+
+
 def simulate(w: World, policy: Policy, citizens: int, refresh: int, seed: int, size: int = 12) -> Trace:
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, 0])  # the policy's own draws
     n = len(w)
+    ballots = Ballots(n, seed)
     ids = np.array([f"p{i}" for i in range(n)], dtype=object)
     counts = {name: np.zeros(n, dtype=np.int64) for name in w.probability}
     reached = np.full(n, np.inf)
@@ -135,7 +169,7 @@ def simulate(w: World, policy: Policy, citizens: int, refresh: int, seed: int, s
         served = np.concatenate(
             [_positions(policy(pool, frozenset(), size, rng)) for _ in range(min(refresh, citizens - start))]
         )
-        _vote(w, served, counts, rng)
+        _vote(w, served, counts, ballots.take(served))
         total += served.size
         votes = sum(counts[k] for k in KEYS)
         reached[(votes >= TESTED_AT) & np.isinf(reached)] = total
@@ -154,15 +188,15 @@ def _positions(ids: list[str]) -> np.ndarray:
     return np.fromiter((int(pid[1:]) for pid in ids), dtype=np.int64, count=len(ids))  # ids are "p<position>"
 
 
-def _vote(w: World, served: np.ndarray, counts: dict[str, np.ndarray], rng: np.random.Generator) -> None:
+def _vote(w: World, served: np.ndarray, counts: dict[str, np.ndarray], draws: np.ndarray) -> None:
     n = len(w)
-    u = rng.random(served.size)
+    u = draws[:, 0]
     agree, disagree = w.probability["agree"][served], w.probability["disagree"][served]
     key = np.where(u < agree, 0, np.where(u < agree + disagree, 1, 2))
     for i, k in enumerate(KEYS):
         counts[k] += np.bincount(served[key == i], minlength=n)
     for q, k in QUALIFIED_BY.items():
-        chosen = (key == KEYS.index(k)) & (rng.random(served.size) < w.probability[q][served])
+        chosen = (key == KEYS.index(k)) & (draws[:, QUALIFICATION_DRAW[q]] < w.probability[q][served])
         counts[q] += np.bincount(served[chosen], minlength=n)
 
 

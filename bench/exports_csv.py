@@ -8,7 +8,7 @@ import io
 
 import numpy as np
 
-from agora.domain import exports
+from agora.results.formats import exports
 from bench.harness import Row, timed
 
 COLUMNS = len(exports.PROPOSAL_COLUMNS)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from agora import config, contract
+from agora import contract
 from agora.adapters import pool as pool_file
 from agora.domain.proposals import Proposal, Status
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.local.inprocess import Calls, InProcessStack
-from agora.services import wiring
+from agora.bootstrap import container as services
 from agora.services.sequence import SequenceService
 from bench.harness import Row, timed
 
@@ -24,12 +24,12 @@ def rows(quick: bool = False) -> list[Row]:
     ]
     counts = {p.id: {"agree": int(a), "disagree": int(d), "neutral": 1} for p, a, d in zip(proposals, rng.integers(0, 50, n), rng.integers(0, 50, n))}
     with InProcessStack():
-        wiring.bucket().put(contract.POOL_KEY, pool_file.encode(proposals, counts, ("agree", "disagree", "neutral"), 0.0), "application/json", "")
-        votes = wiring.votes()
+        services().stores.files.put(contract.POOL_KEY, pool_file.encode(proposals, counts, ("agree", "disagree", "neutral"), 0.0), "application/json", "")
+        votes = services().stores.votes
         for p in proposals[:voted]:
             votes.put(Vote("me", p.id, VoteKey.AGREE, Trust.SEQUENCE))
         # The service as wired, but without its per-participant limit: one "participant" asks here far more often.
-        service = SequenceService(votes, wiring.pool(), wiring.signer(), config.current().sequence, per_minute=10**9)
+        service = SequenceService(votes, services().pool, services().signer, services().consultation.sequence, per_minute=10**9)
         service.next("me", 12)  # warm: the pool is fetched and parsed once per refresh period
         calls = Calls()
         requests = 20

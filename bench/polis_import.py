@@ -19,7 +19,7 @@ from pathlib import Path
 import boto3
 import requests
 
-from agora import contract
+from agora import config, contract
 from agora.adapters.votes import VoteStore
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.local import resources
@@ -65,7 +65,7 @@ def one_put_per_vote(endpoint: str, table: str, n: int) -> float:
     """Votes/s writing n vote items one conditional PutItem each, as the vote route does."""
     db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3",
                       aws_access_key_id="embedded", aws_secret_access_key="embedded")
-    store = VoteStore(table, db)
+    store = VoteStore(table, db, config.load(os.environ[contract.CONSULTATION_FILE_ENV]).personal_data_expiry())
     started = time.perf_counter()
     for i in range(n):
         store.put(Vote(f"{i:032x}", "bench-baseline", VoteKey.AGREE, Trust.UNTRUSTED, voted_at=time.time()))

@@ -9,17 +9,26 @@ sequence of 12 and vote by those probabilities (bench/_sim.py; the pool is repub
 citizens). The published top 10 of each list is ranked by Make.org's smoothed rate over proposals
 with 10 votes; it is "right" when the true top 10's regret (mean true score given up) is <= 0.05,
 and a policy's figure is the votes after which it stays right, regret averaged over seeds.
+
+Policies run on common random numbers (bench/_sim.py): seed s decides the same votes for every
+policy. Tuning runs apart, on the tuning conversations only (never the held-out ones):
+`python -m bench.polis_sequencing SEEDS SETTINGS…`, e.g. `8 focus=2 focus=4,margin=0.03`, each
+SETTINGS a SequencePolicy against uniform on the same seeds; CONVERSATIONS=a,b narrows the set
+(the three small ones take minutes: 15-per-hour-seattle,brexit-consensus,scoop-hivemind.freshwater).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from math import ceil
 
 import numpy as np
 
+from agora.domain.sequencing import SequencePolicy, select_sequence
 from agora.domain.votes import QUALIFICATIONS
 from bench import _polis, _sim
 from bench.harness import Row
@@ -28,7 +37,7 @@ from bench.sequencing import POLICIES
 VOLUME, PER_COMMENT = 4, 200
 REFRESH = 10
 REGRET = 0.05
-FULL_SEEDS, QUICK_SEEDS = (1, 2, 3, 4), (1,)
+FULL_SEEDS, QUICK_SEEDS = tuple(range(1, 9)), (1,)
 QUICK = "london.youth.policing"  # the smallest conversation, for --quick
 
 
@@ -50,7 +59,16 @@ def budget(c: _polis.Conversation) -> int:
 def _run(job: tuple[str, str, int]) -> _sim.Trace:
     policy, name, seed = job
     c = _polis.load(name)
-    return _sim.simulate(world(c), POLICIES[policy], budget(c), REFRESH, seed=seed)
+    return _sim.simulate(world(c), _policy(policy), budget(c), REFRESH, seed=seed)
+
+
+def _policy(name: str) -> _sim.Policy:
+    """A compared policy by name, or select_sequence with SequencePolicy written `field=value,…`."""
+    if name in POLICIES:
+        return POLICIES[name]
+    default = SequencePolicy()
+    fields = dict(item.split("=") for item in name.split(","))
+    return partial(select_sequence, settings=SequencePolicy(**{k: type(getattr(default, k))(float(v)) for k, v in fields.items()}))
 
 
 @dataclass(frozen=True)
@@ -71,15 +89,20 @@ class Result:
 
 def results(quick: bool) -> dict[str, dict[str, Result]]:
     """[conversation][policy]."""
-    seeds = QUICK_SEEDS if quick else FULL_SEEDS
-    conversations = [QUICK] if quick else _polis.names()
-    jobs = [(p, c, s) for c in conversations for p in POLICIES for s in seeds]
+    return {c: {p: Result.of(t) for p, t in per.items()} for c, per in traces(list(POLICIES), [QUICK] if quick else _polis.names(), QUICK_SEEDS if quick else FULL_SEEDS).items()}
+
+
+def traces(policies: list[str], conversations: list[str], seeds: tuple[int, ...]) -> dict[str, dict[str, list[_sim.Trace]]]:
+    """[conversation][policy] -> one trace per seed, in seed order."""
+    jobs = [(p, c, s) for c in conversations for p in policies for s in seeds]
+    # Largest conversations first, so the two workers finish together.
+    order = sorted(range(len(jobs)), key=lambda j: -budget(_polis.load(jobs[j][1])))
     with ProcessPoolExecutor(max_workers=2) as workers:  # the machine's two cores
-        traces = list(workers.map(_run, jobs))
-    return {
-        c: {p: Result.of([t for (pp, cc, _), t in zip(jobs, traces, strict=True) if (pp, cc) == (p, c)]) for p in POLICIES}
-        for c in conversations
-    }
+        done = dict(zip(order, workers.map(_run, [jobs[j] for j in order]), strict=True))
+    out: dict[str, dict[str, list[_sim.Trace]]] = {c: {p: [] for p in policies} for c in conversations}
+    for j, (p, c, _) in enumerate(jobs):
+        out[c][p].append(done[j])
+    return out
 
 
 def ratio(r: dict[str, Result], policy: str, baseline: str, name: str) -> float:
@@ -122,3 +145,29 @@ def rows(quick: bool) -> list[Row]:
     starved = sum(r["agora"].starved for r in res.values())
     out.append(Row("real worlds: proposals starved (< 10 votes at the end)", starved, sum(r["uniform"].starved for r in res.values()), "proposals", "value <= 0", "mean over seeds, summed over conversations"))
     return out
+
+
+def tune(seeds: int, settings: list[str], conversations: list[str]) -> str:
+    """Each SequencePolicy against uniform on the same seeds, per conversation and as a median, with
+    the seed-to-seed spread of the ratio when seeds are paired (common random numbers) and when not."""
+    assert not set(conversations) & set(_polis.HELD_OUT), "the held-out conversations stay out of tuning"
+    runs = traces(["uniform", *settings], conversations, tuple(range(1, seeds + 1)))
+    lines = []
+    for name in settings:
+        for listed in _sim.LISTS:
+            ratios, paired, unpaired = [], [], []
+            for c in conversations:
+                r = {p: Result.of(runs[c][p]) for p in ("uniform", name)}
+                ratios.append(ratio(r, name, "uniform", listed))
+                v = {p: np.array([min(t.votes_to_regret(listed, REGRET), t.votes[-1]) for t in runs[c][p]]) for p in ("uniform", name)}
+                logs = np.log(v[name][:, None] / v["uniform"][None, :])
+                paired.append(np.diag(logs).std())
+                unpaired.append(logs[~np.eye(seeds, dtype=bool)].std())
+            cells = " ".join(f"{x:.2f}" for x in ratios)
+            lines.append(f"{name:32}{listed:12} median {np.median(ratios):.3f} ({cells}); sd of log ratio per seed, paired {np.mean(paired):.2f}, unpaired {np.mean(unpaired):.2f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    tuning = [c for c in _polis.names() if c not in _polis.HELD_OUT]
+    print(tune(int(sys.argv[1]), sys.argv[2:], os.environ.get("CONVERSATIONS", ",".join(tuning)).split(",")))

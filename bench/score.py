@@ -10,7 +10,7 @@ from agora.domain.participants import Participant
 from agora.domain.tallies import Change, recount
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.local.inprocess import InProcessStack
-from agora.services import wiring
+from agora.bootstrap import container as services
 from bench.harness import Row
 
 BATCH = contract.SCORE_BATCH_SIZE
@@ -42,7 +42,7 @@ def rows(quick: bool = False) -> list[Row]:
     votes = 200 if quick else 1000
     changes = hot_spot(votes, random.Random(3))
     with InProcessStack():
-        scoring = wiring.scoring()
+        scoring = services().tallies
         calls = scoring.tallies.db.meta.events
         items = []
         calls.register("before-parameter-build.dynamodb.TransactWriteItems", lambda params, **_: items.append(len(params["TransactItems"])))

@@ -27,13 +27,13 @@ from agora.adapters.bucket import Bucket
 from agora.adapters.tallies import TallyStore, tally_key
 from agora.adapters.vote_sample import SAMPLE_CAP, SEGMENTS, read_sample
 from agora.config import Consultation, DemographicQuestion
-from agora.domain import exports
-from agora.domain.counts import counts
-from agora.domain.groups import Choice, matrix, opinion_groups
+from agora.results.formats import exports
+from agora.results.counts import counts
+from agora.results.groups import Choice, matrix, opinion_groups
 from agora.domain.proposals import Proposal, Status
-from agora.domain.results import compute
-from agora.domain.sample import VoteSample
-from agora.domain.scores import VOTE_KEYS
+from agora.results.published import compute
+from agora.results.sample import VoteSample
+from agora.results.scores import VOTE_KEYS
 from agora.domain.tallies import PARTICIPANTS, TallyRef
 from agora.domain.votes import QUALIFICATIONS, VoteKey
 from agora.services.snapshot import SnapshotService
@@ -126,15 +126,15 @@ def peak_mb(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 class Stub:
-    """Content and tally stores that hand over what was generated, as the real ones would read it."""
+    """Proposal, vote and tally stores that hand over what was generated, as the real ones would read it."""
 
     def __init__(self, accepted: list[Proposal], tallies: dict[TallyRef, dict[str, int]]) -> None:
         self.accepted, self.tallies = accepted, tallies
 
-    def proposals_by_status(self, status: Status, after: str | None = None):
+    def by_status(self, status: Status, after: str | None = None):
         return iter([(p, "") for p in self.accepted] if status is Status.ACCEPTED else [])
 
-    def count_by_status(self, status: Status) -> int:
+    def count(self, status: Status) -> int:
         return 0
 
     def read_all(self) -> dict[TallyRef, dict[str, int]]:
@@ -146,7 +146,7 @@ def full_service(accepted: list[Proposal], tallies: dict[TallyRef, dict[str, int
         s3 = boto3.client("s3", region_name="eu-west-3")
         s3.create_bucket(Bucket="bench", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
         stub = Stub(accepted, tallies)
-        snapshot = SnapshotService(stub, stub, Bucket("bench", s3), "https://bench.example", consultation=consultation(), sample=lambda: votes)  # type: ignore[arg-type]
+        snapshot = SnapshotService(consultation(), stub, stub, stub, Bucket("bench", s3), "https://bench.example", sample=lambda: votes)  # type: ignore[arg-type]
         started = time.perf_counter()
         snapshot.run()
         return time.perf_counter() - started

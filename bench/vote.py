@@ -7,7 +7,7 @@ from agora import contract
 from agora.adapters import items
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.local.inprocess import Calls, InProcessStack
-from agora.services import wiring
+from agora.bootstrap import container as services
 from bench.harness import Row, timed
 
 
@@ -27,9 +27,9 @@ def rows(quick: bool = False) -> list[Row]:
         done = len(ballots) // 10 * 10
         writes, reads = calls.writes / done, calls.reads / done
 
-        db, table = wiring.votes().db, stack.env[contract.CONTENT.env_var]
+        db, table = services().stores.votes.db, stack.env[contract.CONTENT.env_var]
         bare_items = iter(
-            items.vote_item(Vote(f"bare{i}", proposal, VoteKey.AGREE, Trust.SEQUENCE)) for i in range(votes)
+            items.vote_item(Vote(f"bare{i}", proposal, VoteKey.AGREE, Trust.SEQUENCE), stack.services.stores.votes.expires_at) for i in range(votes)
         )
 
         def bare_put() -> None:

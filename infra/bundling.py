@@ -5,7 +5,8 @@ Everything else ships once, in a layer per consultation:
 
     python/agora/...        the shared package, minus what never runs on Lambda
     python/<dependencies>   pyproject's runtime dependencies as Lambda-platform wheels
-    consultation.toml       the consultation this stack serves (/opt/consultation.toml)
+    consultation.json       the consultation this stack serves, validated here (/opt/consultation.json:
+                            the functions build its settings without validating them again)
 
 pip builds the layer on the synth machine by asking for wheels of the Lambda platform
 (cp313, manylinux aarch64, binaries only), so no Docker image and no emulation are needed.
@@ -32,11 +33,13 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+from agora import config
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "layers" / "agora" / "agora"
 PYPROJECT = ROOT / "pyproject.toml"
 
-LAYER_CONSULTATION_FILE = "/opt/consultation.toml"
+LAYER_CONSULTATION_FILE = "/opt/consultation.json"
 # The embedded stack, the `agora` command and what it operates stacks with: tools, never shipped to Lambda.
 NEVER_SHIPPED = ("local", "ops", "cli.py")
 
@@ -53,7 +56,7 @@ LAYER_SITE = "/opt/python"
 # The interpreter that compiles the bytecode, when `python3.13` on PATH is not the one to use.
 LAMBDA_PYTHON_ENV = "AGORA_LAMBDA_PYTHON"
 # Bump to force a rebuild when the layout below changes.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 
 def _normalise(name: str) -> str:
@@ -172,7 +175,7 @@ def build_layer(out_dir: str | Path, consultation_file: str | Path) -> None:
             "ships without bytecode and every cold start compiles it (docs/operations.md)",
             file=sys.stderr,
         )
-    shutil.copyfile(consultation_file, out / "consultation.toml")
+    (out / "consultation.json").write_text(config.document(config.load(consultation_file)), encoding="utf-8")
 
 
 def layer_hash(consultation_file: str | Path) -> str:

@@ -1,4 +1,4 @@
-"""One consultation, one stack: its data, functions, API, firewall, scoring, snapshots, edge and
+"""One consultation, one stack: its data, functions, API, firewall, tallies, snapshots, edge and
 monitoring (docs/architecture.md §1)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from infra.constructs.edge import Edge
 from infra.constructs.firewall import Firewall
 from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
-from infra.constructs.scoring import Scoring
+from infra.constructs.tallies import Tallies
 from infra.constructs.snapshots import Snapshots
 from infra.constructs.helper_logs import retain_helper_logs
 from infra.nag import accept_bucket_deployment
@@ -85,7 +85,9 @@ class ConsultationStack(Stack):
         self.firewall = Firewall(
             self, "Firewall", stage=self.api.rest_api.deployment_stage, per_ip_per_minute=consultation.throttle.per_ip_per_minute
         )
-        self.scoring = Scoring(
+        # Its id stays "Scoring": the logical ids of deployed resources (the dead-letter queue, the
+        # event source mapping) derive from it, and a new id would replace them.
+        self.tallies = Tallies(
             self, "Scoring", function=fn[F.SCORE], table=self.data.content, removal_policy=stage.removal_policy
         )
         self.snapshots = Snapshots(
@@ -94,6 +96,7 @@ class ConsultationStack(Stack):
         # Pages call the API by its own URL (no trailing slash: they add the path).
         self.pages = self.edge.publish_pages(
             WEB_DIR,
+            consultation,
             self.api.rest_api.url.rstrip("/"),
             login_url=self.api.login_url,
             login_client_id=self.api.user_pool_client.user_pool_client_id,
@@ -105,7 +108,7 @@ class ConsultationStack(Stack):
             functions=fn,
             rest_api=self.api.rest_api,
             tables=self.data.tables,
-            dead_letters=self.scoring.dead_letters,
+            dead_letters=self.tallies.dead_letters,
             snapshot_every_seconds=consultation.snapshot_every_seconds,
             removal_policy=stage.removal_policy,
             alarm_email=alarm_email,
@@ -119,7 +122,7 @@ class ConsultationStack(Stack):
             O.BUCKET: self.data.bucket.bucket_name,
             O.CONTENT_TABLE: self.data.content.table_name,
             O.TALLIES_TABLE: self.data.tallies.table_name,
-            O.DEAD_LETTERS: self.scoring.dead_letters.queue_url,
+            O.DEAD_LETTERS: self.tallies.dead_letters.queue_url,
             O.SCORE_FUNCTION: fn[F.SCORE].function_name,
             O.METRICS_NAMESPACE: id,
             O.USER_POOL: self.api.user_pool.user_pool_id,

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import boto3
 
-from agora import config, contract
+from agora import contract, pages
 from agora.local.gateway import FILES_PREFIX, Gateway
-from agora.local.inprocess import InProcessStack, reset_process_caches
+from agora.local.inprocess import InProcessStack
 from agora.local.openapi import specification
 from agora.local.stack import WEB_DIR
 
@@ -32,17 +32,18 @@ def served(api: InProcessStack) -> Iterator[Gateway]:
 
     holder: dict[str, Gateway] = {}
     gateway = Gateway(
-        invoke=api.functions.invoke,
+        invoke=api.invoke,
         read_file=read_file,
         moderator_key=MODERATOR_KEY,
         openapi=lambda: specification(api.functions, server_url=holder["gw"].url),
         web_dir=WEB_DIR if WEB_DIR.is_dir() else None,
         port=0,
-        origins=config.current().origins,
+        origins=api.services.consultation.origins,
+        pages=pages.rendered(WEB_DIR, api.services.consultation) if WEB_DIR.is_dir() else None,
     )
     holder["gw"] = gateway
     api._set({contract.WEB_ORIGIN_ENV: gateway.url, contract.PUBLIC_BASE_URL_ENV: gateway.url + FILES_PREFIX.rstrip("/")})
-    reset_process_caches()  # services built before read the old base URL
+    api.cold_start()  # services built before read the old base URL
     thread = threading.Thread(target=gateway.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,7 +10,7 @@ from agora import config
 from agora.config import Consultation, DemographicQuestion
 from agora.domain.participants import Participant
 from agora.domain.proposals import Proposal, Status
-from agora.domain.sample import VoteSample
+from agora.results.sample import VoteSample
 from agora.domain.tallies import TallyRef, recount
 from agora.domain.votes import QUALIFICATIONS, Trust, Vote, VoteKey
 from tests.conftest import DEMO

@@ -5,36 +5,37 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from agora import http
+from agora import bootstrap, http
 from agora.api import Manifest, ParticipantCreated, Registration
 from agora.domain.identity import Claims
-from agora.services import wiring
 
+services = bootstrap.container()
+participants = http.Participants(services.authenticate)
 router = Router()
 
 
 @router.get("/consultation")
 def describe() -> dict[str, Any]:
-    return wiring.consultation().describe()
+    return services.about.describe()
 
 
 @router.get("/results")
 def results() -> Manifest:
-    return Manifest.model_validate(wiring.consultation().results())
+    return Manifest.model_validate(services.about.results())
 
 
 @router.post("/participants")
 def register(registration: Registration | None = None) -> Response[ParticipantCreated]:
-    participant, token = wiring.participants().register((registration or Registration()).demographics)
+    participant, token = services.participants.register((registration or Registration()).demographics)
     body = ParticipantCreated(participant_id=participant.id, participant_token=token, demographics=participant.demographics)
     return Response(201, "application/json", body)
 
 
 @router.patch("/participants/me")
-def update(registration: Registration, me: Annotated[Claims, Depends(http.participant)]) -> ParticipantCreated:
-    participant, token = wiring.participants().update_demographics(me, registration.demographics)
+def update(registration: Registration, me: Annotated[Claims, Depends(participants.required)]) -> ParticipantCreated:
+    participant, token = services.participants.update_demographics(me, registration.demographics)
     return ParticipantCreated(participant_id=participant.id, participant_token=token, demographics=participant.demographics)
 
 
-app = http.resolver(router)
+app = http.resolver(router, lambda: services.consultation.origins)
 lambda_handler = http.entry(app)

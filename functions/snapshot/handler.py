@@ -2,17 +2,19 @@
 
 from typing import Any
 
+from agora import bootstrap
 from agora.contract import Metric
 from agora.http import count, logged, logger, metrics
 from agora.tracing import tracer
-from agora.services import wiring
+
+services = bootstrap.container()
 
 
 @logged()
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    published = wiring.snapshot().run()
+    published = services.snapshot.run()
     manifest = published.manifest
     logger.info("snapshot published", extra={"folder": manifest["folder"], "seconds": published.seconds})
     count(Metric.SNAPSHOTS_PUBLISHED)  # its absence for three periods is the staleness alarm

@@ -6,23 +6,24 @@ from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from agora import http
+from agora import bootstrap, http
 from agora.api import ID_PATTERN, Ballot, VoteOut
 from agora.contract import Metric
 from agora.domain.identity import Claims
 from agora.domain.votes import Trust
-from agora.services import wiring
 
+services = bootstrap.container()
+participants = http.Participants(services.authenticate)
 router = Router()
 ProposalId = Annotated[str, Path(pattern=ID_PATTERN)]
 Qualification = Annotated[str, Path(pattern=r"^[a-z_]{1,32}$")]
-Me = Annotated[Claims, Depends(http.participant)]
+Me = Annotated[Claims, Depends(participants.required)]
 Source = Annotated[str | None, Depends(http.source_address)]
 
 
 @router.put("/proposals/<proposal_id>/vote")
 def vote(proposal_id: ProposalId, ballot: Ballot, me: Me, source: Source) -> VoteOut:
-    recorded, changed = wiring.voting().vote(me, proposal_id, ballot.key, ballot.proof, source)
+    recorded, changed = services.voting.vote(me, proposal_id, ballot.key, ballot.proof, source)
     if changed:
         http.count(Metric.VOTES_RECORDED)
         if recorded.trust is Trust.SEQUENCE:
@@ -32,20 +33,20 @@ def vote(proposal_id: ProposalId, ballot: Ballot, me: Me, source: Source) -> Vot
 
 @router.delete("/proposals/<proposal_id>/vote")
 def withdraw(proposal_id: ProposalId, me: Me) -> Response[None]:
-    wiring.voting().withdraw(me, proposal_id)
+    services.voting.withdraw(me, proposal_id)
     return Response(204)
 
 
 @router.put("/proposals/<proposal_id>/vote/qualifications/<qualification>")
 def qualify(proposal_id: ProposalId, qualification: Qualification, me: Me, source: Source) -> VoteOut:
-    return VoteOut.of(*wiring.voting().qualify(me, proposal_id, qualification, source))
+    return VoteOut.of(*services.voting.qualify(me, proposal_id, qualification, source))
 
 
 @router.delete("/proposals/<proposal_id>/vote/qualifications/<qualification>")
 def unqualify(proposal_id: ProposalId, qualification: Qualification, me: Me) -> Response[None]:
-    wiring.voting().unqualify(me, proposal_id, qualification)
+    services.voting.unqualify(me, proposal_id, qualification)
     return Response(204)
 
 
-app = http.resolver(router)
+app = http.resolver(router, lambda: services.consultation.origins)
 lambda_handler = http.entry(app)

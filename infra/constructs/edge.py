@@ -14,7 +14,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
 
-from agora import contract
+from agora import contract, pages
+from agora.config import Consultation
 from agora.local import gateway
 from infra import nag
 
@@ -166,21 +167,22 @@ class Edge(Construct):
         )
 
     def publish_pages(
-        self, web_dir: Path, api_base_url: str, login_url: str, login_client_id: str
+        self, web_dir: Path, consultation: Consultation, api_base_url: str, login_url: str, login_client_id: str
     ) -> deployment.BucketDeployment:
-        """Copy `web/` as it stands to the bucket's web/ prefix, told where this stack's API is
-        and where its moderators sign in."""
+        """Copy `web/` to the bucket's web/ prefix, told where this stack's API is and where its
+        moderators sign in, with the consultation's question in what a shared link previews."""
         config = pages_config(
             (web_dir / PAGES_CONFIG).read_text(),
             # Results from this very distribution, so a spike on them never reaches Lambda.
             {"API_BASE": api_base_url, "RESULTS_BASE": "/", "LOGIN_URL": login_url, "LOGIN_CLIENT_ID": login_client_id},
         )
+        files = {**pages.rendered(web_dir, consultation), PAGES_CONFIG: config}
         return deployment.BucketDeployment(
             self,
             "Pages",
             sources=[
-                deployment.Source.asset(str(web_dir), exclude=[PAGES_CONFIG]),
-                deployment.Source.data(PAGES_CONFIG, config),
+                deployment.Source.asset(str(web_dir), exclude=list(files)),
+                *(deployment.Source.data(path, text) for path, text in files.items()),
             ],
             destination_bucket=self.bucket,
             destination_key_prefix=contract.WEB_PREFIX,

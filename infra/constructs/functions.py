@@ -36,7 +36,7 @@ SIZING: dict[F, tuple[int, int]] = {
 }
 # Reading, creating and editing single items: what every writer of the content table does.
 SINGLE_ITEMS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
-# Functions that issue or check participant tokens and sequence proofs (wiring.signer()).
+# Functions that issue or check participant tokens and sequence proofs (`Services.signer` in agora.bootstrap).
 SIGNERS = (F.CONSULTATION, F.PROPOSE, F.VOTE, F.NEXT_PROPOSAL)
 
 
@@ -187,7 +187,7 @@ class Functions(Construct):
         data.bucket.grant_read(fn[F.MODERATE])
 
         # score: reads its checkpoint and commits counters with it (tallies); the stream
-        # read and the dead-letter queue are granted by its event source (scoring.py).
+        # read and the dead-letter queue are granted by its event source (tallies.py).
         data.tallies.grant_read_write_data(fn[F.SCORE])
 
         # snapshot: accepted proposals and status counts (content), every tally, and the

@@ -84,3 +84,17 @@ def test_polis_replayed_groups_every_participant_with_seven_votes_and_nobody_els
 
 def test_polis_silhouette_of_a_single_cluster_is_zero():
     assert _polis_math.silhouette(np.array([[0.0, 1], [1, 0]]), np.array([3, 3])) == 0.0
+
+
+def test_tuning_names_settings_and_refuses_the_held_out_conversations():
+    policy = polis_sequencing._policy("focus=4,margin=0.03,window=2")
+    assert policy.keywords["settings"].focus == 4.0 and policy.keywords["settings"].window == 2
+    assert polis_sequencing._policy("uniform") is polis_sequencing.POLICIES["uniform"]
+    with pytest.raises(AssertionError, match="held-out"):
+        polis_sequencing.tune(2, ["focus=4"], ["brexit-consensus", _polis.HELD_OUT[0]])
+
+
+def test_the_group_benchmark_counts_who_polis_grouped_below_its_own_rule():
+    r = polis_groups.compare("brexit-consensus")
+    assert r.below_rule == 8 and 0 < r.smallest_share <= 0.5  # 8 of the 197 grouped have < 7 exported votes
+    assert -1 <= r.ceiling_in_conv <= 1

@@ -16,6 +16,34 @@ def test_the_quick_benchmark_reports_every_comparison():
     assert all(not math.isnan(r.value) and not math.isnan(r.baseline) for r in rows)
 
 
+def test_the_simulated_world_is_the_consultation_it_describes():
+    world = _sim.world(4_000, 1_000, np.random.default_rng(11), themes=8)
+    p = world.probability
+    assert np.allclose(p["agree"] + p["disagree"] + p["neutral"], 1)
+    assert all(((p[q] >= 0) & (p[q] <= 1)).all() for q in _sim.QUALIFIED_BY)
+    # half the proposals open the consultation, the others arrive uniformly until citizen 1,000
+    late = world.arrival[len(world) // 2 :]
+    assert (world.arrival[: len(world) // 2] == 0).all() and ((0 <= late) & (late < 1_000)).all()
+    assert np.mean(late) == pytest.approx(500, rel=0.05) and np.percentile(late, 90) == pytest.approx(900, rel=0.05)
+    # one proposal in ten from five prolific authors; each proposal in one or two of the themes
+    prolific = [a for a in world.authors if a.startswith("prolific")]
+    assert len(prolific) / len(world) == pytest.approx(0.1, abs=0.015) and len(set(prolific)) == 5
+    assert {len(t) == len(set(t)) and len(t) in (1, 2) for t in world.themes} == {True}
+    assert set().union(*world.themes) == {f"t{i}" for i in range(8)}
+    # the mix of kinds shows in the means: each key's and qualification's, weighted by kind share
+    for i, key in enumerate(_sim.KEYS):
+        expected = sum(share * alpha[i] / sum(alpha) for share, alpha, _ in _sim.KINDS.values())
+        assert np.mean(p[key]) == pytest.approx(expected, rel=0.03), key
+    for i, q in enumerate(_sim.SCORED_QUALIFICATIONS):
+        assert np.mean(p[q]) == pytest.approx(sum(share * means[i] for share, _, means in _sim.KINDS.values()), rel=0.05), q
+
+
+def test_the_true_consensus_list_is_the_proposals_most_agreed_with():
+    world = _sim.world(300, 1, np.random.default_rng(8))
+    top = np.argsort(-world.truth["consensus"])[: _sim.TOP]
+    assert np.median(world.probability["agree"][top]) > np.percentile(world.probability["agree"], 90)
+
+
 def test_a_seeded_consultation_replays_identically():
     world = _sim.world(30, 50, np.random.default_rng(3))
     first, second = (_sim.simulate(world, sequencing.POLICIES["agora"], 200, 5, seed=4) for _ in range(2))

@@ -42,6 +42,9 @@ def playwright():
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)")
+    # A cold function on this shared machine can take ~10 s to answer (10.6 s for the first
+    # GET /participants/me/proposals at a load average of 32): wait on the page's state that long.
+    playwright().expect.set_options(timeout=20_000)
     with playwright().sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield chromium

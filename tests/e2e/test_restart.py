@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from agora import contract
-from agora.adapters.content import ContentStore
+from agora.adapters.votes import scan_counted
 from agora.adapters.tallies import TallyStore
 from agora.domain.tallies import recount
 from agora.local.client import Api, Moderator
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.slow
 
 
 def counted(stack: RunningStack) -> bool:
-    content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", stack.client("dynamodb"))
+    content = (f"demo-{contract.CONTENT.logical_id.lower()}", stack.client("dynamodb"))
     tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", stack.client("dynamodb"))
-    return tallies.read_all() == recount(content.scan_counted())
+    return tallies.read_all() == recount(scan_counted(*content))
 
 
 def summary(stack: RunningStack) -> dict:

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from agora import contract
-from agora.adapters.content import ContentStore
+from agora.adapters.votes import scan_counted
 from agora.adapters.tallies import TallyStore
 from agora.domain.tallies import recount
 from agora.local.client import Api, ApiError, Moderator
@@ -73,9 +73,9 @@ def test_a_consultation_runs_end_to_end(stack):
     expected_votes -= 1
 
     # 7. score keeps exact counters from the stream, redelivered batches included
-    content = ContentStore(f"demo-{contract.CONTENT.logical_id.lower()}", stack.client("dynamodb"))
+    content = (f"demo-{contract.CONTENT.logical_id.lower()}", stack.client("dynamodb"))
     tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", stack.client("dynamodb"))
-    eventually(lambda: tallies.read_all() == recount(content.scan_counted()))
+    eventually(lambda: tallies.read_all() == recount(scan_counted(*content)))
     counted_at = datetime.now(timezone.utc)
 
     # 8. the snapshot publishes the manifest and the files it lists: one that began after the
@@ -106,7 +106,7 @@ def test_a_consultation_runs_end_to_end(stack):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "participants: 15" in run.stdout and "errors: 0" in run.stdout
-    eventually(lambda: tallies.read_all() == recount(content.scan_counted()))
+    eventually(lambda: tallies.read_all() == recount(scan_counted(*content)))
 
 
 def test_plain_dev_starts_empty_and_stops_on_ctrl_c():

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from agora import config
+
 if shutil.which("node") is None:
     pytest.skip("the CDK synthesizes through jsii, which needs Node.js: `node` is not on PATH", allow_module_level=True)
 
@@ -80,4 +82,4 @@ def test_layer_bundles_lambda_platform_wheels_without_docker(tmp_path: Path, cap
         assert not list(site.rglob("*.pyc"))
         assert "no Python 3.13 found" in capfd.readouterr().err
     assert (site / "aws_lambda_powertools").is_dir() and (site / "pydantic").is_dir()
-    assert (asset / "consultation.toml").read_bytes() == (ROOT / "consultations" / "demo.toml").read_bytes()
+    assert config.load(asset / "consultation.json") == config.load(ROOT / "consultations" / "demo.toml")

@@ -174,7 +174,7 @@ def test_no_wildcard_action_and_no_data_action_on_any_resource(stage: str, templ
 
 def test_the_pages_deployment_touches_the_bucket_only(template: Template, demo_stack: Any) -> None:
     data = {lid(demo_stack, t) for t in demo_stack.data.tables.values()}
-    data |= {lid(demo_stack, demo_stack.data.signing_secret), lid(demo_stack, demo_stack.scoring.dead_letters)}
+    data |= {lid(demo_stack, demo_stack.data.signing_secret), lid(demo_stack, demo_stack.tallies.dead_letters)}
     (handler,) = [
         f["Properties"]
         for f in template.find_resources("AWS::Lambda::Function").values()

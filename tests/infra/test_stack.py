@@ -15,6 +15,7 @@ import pytest
 if shutil.which("node") is None:
     pytest.skip("the CDK synthesizes through jsii, which needs Node.js: `node` is not on PATH", allow_module_level=True)
 
+from aws_cdk import aws_cloudfront as cloudfront  # noqa: E402
 from aws_cdk.assertions import Match, Template  # noqa: E402
 
 from agora import config, contract  # noqa: E402
@@ -178,7 +179,7 @@ def test_function_environment_wires_tables_bucket_consultation_and_edge(template
     expected = {
         **{spec.env_var: {"Ref": table_id(demo_stack, spec)} for spec in contract.TABLES},
         contract.BUCKET_ENV: {"Ref": lid(demo_stack, demo_stack.data.bucket)},
-        contract.CONSULTATION_FILE_ENV: "/opt/consultation.toml",
+        contract.CONSULTATION_FILE_ENV: "/opt/consultation.json",
         contract.PUBLIC_BASE_URL_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},
         # CORS (agora.http): the pages' own origin, the distribution's root.
         contract.WEB_ORIGIN_ENV: {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]},
@@ -324,7 +325,7 @@ def test_score_reads_the_filtered_stream_exactly_once_per_shard(template: Templa
     assert props["ParallelizationFactor"] == 1
     # The handler reads event["shardId"], which only tumbling-window events carry.
     assert props["TumblingWindowInSeconds"] >= 1
-    dlq = lid(demo_stack, demo_stack.scoring.dead_letters)
+    dlq = lid(demo_stack, demo_stack.tallies.dead_letters)
     assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [dlq, "Arn"]}}}
 
 
@@ -332,7 +333,7 @@ def test_dead_letter_queue_is_encrypted_kept_14_days_and_watched(template: Templ
     template.has_resource_properties(
         "AWS::SQS::Queue", {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 14 * 86400}
     )
-    dlq = lid(demo_stack, demo_stack.scoring.dead_letters)
+    dlq = lid(demo_stack, demo_stack.tallies.dead_letters)
     template.has_resource_properties(
         "AWS::CloudWatch::Alarm",
         {
@@ -476,7 +477,8 @@ def test_pages_get_the_embedded_gateways_security_headers_and_results_stay_open_
         {"Header": "Permissions-Policy", "Value": gateway.PAGES["Permissions-Policy"], "Override": True}
     ]
     (results,) = config["CacheBehaviors"]
-    assert isinstance(results["ResponseHeadersPolicyId"], str)  # AWS's managed CORS-and-security-headers policy
+    managed = cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS  # open data: any origin may read
+    assert results["ResponseHeadersPolicyId"] == managed.response_headers_policy_id
 
 
 def test_api_preflights_admit_the_pages_origin_only(template: Template, demo_stack: Any) -> None:

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from agora.services import wiring
+from agora.bootstrap import container as services
 
 BRIGADE = 300
 
@@ -14,7 +14,7 @@ BRIGADE = 300
 def published_row(api, proposal_id):
     api.count()
     api.snapshot()
-    bucket = wiring.bucket()
+    bucket = services().stores.files
     rows = csv.DictReader(io.StringIO(bucket.get("results/latest/proposals.csv").decode("utf-8-sig")))
     return next(r for r in rows if r["proposal_id"] == proposal_id)
 
@@ -29,7 +29,7 @@ def walk_and_vote(api, token, target, key, source_ip):
 @pytest.mark.slow
 def test_a_brigade_cannot_move_a_score_without_proofs_and_is_flagged_with_them(api, monkeypatch):
     target, _ = api.published(2)
-    registered = wiring.participants()
+    registered = services().participants
     now = registered.clock()
     monkeypatch.setattr(registered, "clock", lambda: now - 7200)  # organic voters joined two hours ago
     organic = [api.participant() for _ in range(40)]
@@ -53,5 +53,5 @@ def test_a_brigade_cannot_move_a_score_without_proofs_and_is_flagged_with_them(a
     assert flagged["votes"] == str(40 + BRIGADE)
     assert float(flagged["fresh_voter_share"]) > 0.8 and float(flagged["top_source_share"]) > 0.5
     assert flagged["suspicious_votes"] == "1"
-    summary = wiring.bucket().get("results/latest/summary.json").decode()
+    summary = services().stores.files.get("results/latest/summary.json").decode()
     assert target in summary and '"flagged_total": 1' in summary

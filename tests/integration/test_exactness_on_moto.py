@@ -1,8 +1,8 @@
-"""Exact tallies on the real adapters: VoteStore and ContentStore write to moto, moto's stream carries the
+"""Exact tallies on the real adapters: VoteStore and ParticipantStore write to moto, moto's stream carries the
 records, and the score handler counts them, delivered in arbitrary batches, redelivered, bisected,
 crashed before or after a commit, or racing a stale concurrent delivery.
 
-The in-memory version of this property (tests/unit/test_scoring.py) runs hundreds of examples of the
+The in-memory version of this property (tests/unit/test_tally_service.py) runs hundreds of examples of the
 algorithm; this one runs fewer, slower examples end to end through boto3, moto's conditional writes and
 its stream images, so a mismatch between the adapters and the algorithm's assumptions shows up here.
 """
@@ -23,8 +23,8 @@ from agora.domain.participants import Participant
 from agora.domain.tallies import recount
 from agora.domain.votes import QUALIFICATIONS, Trust, Vote, VoteKey
 from agora.local import poller, resources
-from agora.local.inprocess import REGION, InProcessStack, reset_process_caches
-from agora.services import wiring
+from agora.local.inprocess import REGION, InProcessStack
+from agora.bootstrap import container as services
 from tests.conftest import examples
 
 PARTICIPANTS = [f"{i:032x}" for i in range(1, 7)]
@@ -56,7 +56,7 @@ class Faults:
     """Crashes injected around TallyStore.commit, and stale checkpoint reads, on score's own store."""
 
     def __init__(self) -> None:
-        self.tallies = wiring.scoring().tallies
+        self.tallies = services().tallies.tallies
         self.real_commit, self.real_checkpoint = self.tallies.commit, self.tallies.checkpoint
         self.commits = 0
         self.crash_before: set[int] = set()
@@ -120,22 +120,22 @@ def fresh_tables(stack: InProcessStack) -> tuple[str, str]:
         db.create_table(**resources.table_definition(table, name))
         names[table.env_var] = name
     stack._set(names)
-    reset_process_caches()
+    stack.cold_start()
     return names[contract.CONTENT.env_var], names[contract.TALLIES.env_var]
 
 
 def apply(op: tuple, profiles: dict[str, dict[str, str]]) -> None:
     """One request's write, as the services make it (a vote carries its voter's segments, as the token does)."""
     kind, pid, proposal, key, q, trust, age, source = op
-    content, votes = wiring.content(), wiring.votes()
+    participants, votes = services().stores.participants, services().stores.votes
     if kind == "register":
         if pid not in profiles:
             profiles[pid] = {"age": age} if age else {}
-            content.put_participant(Participant(pid, 1000.0, profiles[pid]))
+            participants.put(Participant(pid, 1000.0, profiles[pid]))
     elif kind == "profile":
         if pid in profiles:
             profiles[pid] = {"age": age} if age else {}
-            content.set_demographics(pid, profiles[pid])
+            participants.set_demographics(pid, profiles[pid])
     elif kind == "vote":
         segments = profiles.get(pid, {}) if trust is Trust.SEQUENCE else {}
         votes.put(Vote(pid, proposal, key, trust, segments=segments, voted_at=5000.0,
@@ -201,8 +201,8 @@ def test_tallies_on_moto_equal_a_recount_under_any_delivery(stack, rounds, data)
         position = deliver(stack, stream, faults, position, data, data.draw(st.integers(0, len(stream.records))))
     position = deliver(stack, stream, faults, position, data, len(stream.records))
     faults.clear()
-    tallies = wiring.scoring().tallies
-    expected = recount(wiring.content().scan_counted())
+    tallies = services().tallies.tallies
+    expected = recount(services().stores.votes.scan_counted())
     assert tallies.read_all() == expected
     assert invoke(stack, stream, stream.records)["batchItemFailures"] == []  # a full replay counts nothing twice
     assert tallies.read_all() == expected

@@ -18,21 +18,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from agora import contract
 from agora.adapters import aws
 from agora.domain.tallies import recount
+from agora.bootstrap import container as services
 from agora.local.inprocess import InProcessStack
-from agora.services import wiring
 from tests.faults import flaky, injected
+
 
 @pytest.fixture(autouse=True)
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """botocore's retries, without their sleeps."""
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
-
-
-def fresh_services() -> None:
-    """New service objects, as in a new container: nothing cached from S3, rate-limit windows empty."""
-    for built in vars(wiring).values():
-        if hasattr(built, "cache_clear"):
-            built.cache_clear()
 
 
 def assert_retry_later(reply: Any) -> None:
@@ -42,10 +36,10 @@ def assert_retry_later(reply: Any) -> None:
 
 
 def scan(table_env: str) -> list[dict[str, Any]]:
-    return boto3.client("dynamodb").scan(TableName=wiring_env(table_env))["Items"]
+    return boto3.client("dynamodb").scan(TableName=env(table_env))["Items"]
 
 
-def wiring_env(name: str) -> str:
+def env(name: str) -> str:
     import os
 
     return os.environ[name]
@@ -68,7 +62,7 @@ def test_transient_timeouts_are_retried_within_the_budget_and_the_vote_lands_onc
         assert len(attempts) == 3  # two timeouts, then the write
         api.count()
         assert tallies_are_exact()
-        assert sum(t.get("untrusted", 0) for t in wiring.scoring().tallies.read_all().values()) == 1
+        assert sum(t.get("untrusted", 0) for t in services().tallies.tallies.read_all().values()) == 1
 
 
 def test_past_the_budget_the_vote_is_a_503_and_nothing_is_stored():
@@ -87,7 +81,7 @@ def test_past_the_budget_the_vote_is_a_503_and_nothing_is_stored():
 
 
 def tallies_are_exact() -> bool:
-    return wiring.scoring().tallies.read_all() == recount(wiring.content().scan_counted())
+    return services().tallies.tallies.read_all() == recount(services().stores.votes.scan_counted())
 
 
 @pytest.mark.parametrize("path", ["vote", "qualification", "withdrawal"])
@@ -125,7 +119,7 @@ def propose_calls(api: InProcessStack, token: str, key: str, text: str) -> list[
 
 def expire_in_progress_records() -> None:
     """What waiting out a crashed invocation's lock amounts to (Powertools keys it to the Lambda timeout)."""
-    db, table = boto3.client("dynamodb"), wiring_env(contract.IDEMPOTENCY.env_var)
+    db, table = boto3.client("dynamodb"), env(contract.IDEMPOTENCY.env_var)
     for item in db.scan(TableName=table)["Items"]:
         if item.get("status", {}).get("S") == "INPROGRESS":
             db.update_item(
@@ -195,7 +189,7 @@ def test_an_s3_brownout_does_not_stop_votes_while_the_pool_is_cached():
         ids = api.published(2)
         voter = api.participant()
         assert api.call("PUT", f"/proposals/{ids[0]}/vote", {"key": "agree"}, token=voter).status == 200
-        votable = wiring.votable()
+        votable = api.services.votable
         votable._checked = float("-inf")  # the refresh period has passed: the next vote looks at S3
         with injected() as faults:
             faults.fail("s3_slow_down", "s3", "GetObject", times=None)
@@ -218,7 +212,7 @@ def test_without_a_cached_pool_an_s3_brownout_is_a_503():
 
 
 def fetch(key: str) -> bytes:
-    return boto3.client("s3").get_object(Bucket=wiring_env(contract.BUCKET_ENV), Key=key)["Body"].read()
+    return boto3.client("s3").get_object(Bucket=env(contract.BUCKET_ENV), Key=key)["Body"].read()
 
 
 def test_a_snapshot_that_fails_at_any_upload_or_read_leaves_the_previous_one_served():
@@ -255,6 +249,6 @@ def test_a_snapshot_that_fails_at_any_upload_or_read_leaves_the_previous_one_ser
                 with pytest.raises((ClientError, BotoCoreError)):  # the scheduler retries; the alarm counts
                     api.invoke("snapshot", {})
             assert json.loads(fetch(contract.MANIFEST_KEY)) == newer, (error, operation, skip)
-            fresh_services()
+            api.cold_start()  # nothing cached from S3: what a new container would serve
             served = api.call("GET", "/results").body
             assert served == newer and intact(served), (error, operation, skip)

@@ -13,7 +13,7 @@ import pytest
 
 from agora.local.inprocess import InProcessStack
 from tests.faults import injected
-from tests.integration.test_faults import assert_retry_later, content_items, fresh_services
+from tests.integration.test_faults import assert_retry_later, content_items
 from tests.routes import World, build_world, call, requests_for, route_names
 
 # (error, service, operation): what fails. Every call of the request, or only the ones that can raise it.
@@ -47,7 +47,7 @@ def test_every_route_answers_503_with_retry_after_when_a_dependency_fails(world,
     api, w = world
     request = requests_for(w)[route]
     error, service, operation = KINDS[kind]
-    fresh_services()
+    api.cold_start()  # nothing cached from S3, rate-limit windows empty: as a new container
     before = content_items()
     with injected() as faults:
         faults.fail(error, service, operation, times=None)

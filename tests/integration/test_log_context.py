@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from agora import http
-from agora.services import wiring
+from agora.bootstrap import container as services
 from tests.served import served
 
 FUNCTIONS = {"consultation": "POST /participants", "propose": "GET /proposals/similar", "next_proposal": "GET /sequence"}
@@ -55,9 +55,9 @@ def test_concurrent_invocations_never_mix_their_log_context(api, monkeypatch, lo
             return wrapped
 
         for function, service, name in (
-            ("consultation", wiring.participants(), "register"),
-            ("propose", wiring.similar(), "like_text"),
-            ("next_proposal", wiring.sequence(), "next"),
+            ("consultation", services().participants, "register"),
+            ("propose", services().similar, "like_text"),
+            ("next_proposal", services().sequence, "next"),
         ):
             monkeypatch.setattr(service, name, probing(function, getattr(service, name)))
         calls = {

@@ -5,9 +5,8 @@ from urllib.parse import quote
 
 import pytest
 
-from agora import config
 from agora.domain.similarity import DUPLICATE
-from agora.services import wiring
+from agora.bootstrap import container as services
 from agora.services.moderation import ModerationService
 
 TEXTS = [f"Il faut protéger la rivière numéro {i}" for i in range(6)]
@@ -65,7 +64,7 @@ def test_two_moderators_racing_for_one_proposal_get_it_once(api, author, monkeyp
     """Bob locks the first proposal between Ann's read of the queue and her lock attempt: her
     conditional lock fails, and she is handed the next proposal instead."""
     ids = [api.propose(author, t) for t in TEXTS[:2]]
-    content = wiring.content()
+    content = services().stores.proposals
     take = content.lock
 
     def bob_first(proposal_id, owner, now, until):
@@ -85,9 +84,9 @@ def test_a_lock_lapses_after_the_configured_time(api, author):
     proposal_id = api.propose(author, TEXTS[0])
     now = [1000.0]
     moderation = ModerationService(
-        config.current(), wiring.content(), wiring.proposal_store(), wiring.similar(), wiring.themes(), clock=lambda: now[0]
+        services().consultation, services().stores.proposals, services().similar, services().themes, clock=lambda: now[0]
     )
-    lock = config.current().moderation.lock_seconds
+    lock = services().consultation.moderation.lock_seconds
     assert [p.id for p, _ in moderation.queue("ann")] == [proposal_id]
     now[0] += lock - 1
     assert moderation.queue("bob") == []

@@ -6,11 +6,11 @@ from moto.dynamodb.models.table import Table
 from agora.adapters.tallies import CheckpointMoved
 from agora.domain.tallies import TallyRef
 from agora.local import moto_fixes
-from agora.services import wiring
+from agora.bootstrap import container as services
 
 
 def test_a_failed_transaction_changes_nothing_and_a_good_one_everything(api):
-    tallies = wiring.scoring().tallies
+    tallies = services().tallies.tallies
     changes = {TallyRef(f"p{i}"): {"agree": 1} for i in range(50)}
     tallies.commit("shard", changes, expected=0, checkpoint=10)
     with pytest.raises(CheckpointMoved):

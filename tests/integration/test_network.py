@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from agora import contract
-from agora.services import wiring
+from agora.bootstrap import container as services
 from tests.served import served
 
 
@@ -30,7 +30,7 @@ def test_on_aws_the_network_is_the_source_ip_whatever_the_headers_say(api):
         headers={"X-Forwarded-For": "198.51.100.1"}, source_ip="203.0.113.5",
     )
     assert reply.status == 200, reply.body
-    assert stored_sources(api) == [wiring.signer().source_tag("203.0.113.5")]
+    assert stored_sources(api) == [services().signer.source_tag("203.0.113.5")]
 
 
 @pytest.mark.parametrize("header", ["not-an-ip", "", ", 10.0.0.1", "999.1.1.1", "<script>", "127.0.0.1abc"])
@@ -43,13 +43,13 @@ def test_a_malformed_forwarded_header_falls_back_to_the_connection(api, header):
             headers={"Authorization": f"Bearer {token}", "X-Forwarded-For": header},
         )
     assert reply.status_code == 200, reply.text
-    assert stored_sources(api) == [wiring.signer().source_tag("127.0.0.1")]
+    assert stored_sources(api) == [services().signer.source_tag("127.0.0.1")]
 
 
 def test_no_forwarded_header_switches_the_per_network_limit_off(api, monkeypatch):
     [proposal] = api.published(1)
     with served(api) as gateway:
-        monkeypatch.setattr(wiring.voting().per_source, "limit", 2)
+        monkeypatch.setattr(services().voting.per_source, "limit", 2)
         statuses = [
             requests.put(
                 f"{gateway.url}/proposals/{proposal}/vote", json={"key": "agree"}, timeout=30,
@@ -63,7 +63,7 @@ def test_no_forwarded_header_switches_the_per_network_limit_off(api, monkeypatch
 def test_an_address_the_services_cannot_read_still_counts_against_one_network(api, monkeypatch):
     """Defence behind the gateways: a blank or malformed address is one shared network, not none."""
     [proposal] = api.published(1)
-    monkeypatch.setattr(wiring.voting().per_source, "limit", 2)
+    monkeypatch.setattr(services().voting.per_source, "limit", 2)
     statuses = [
         api.call("PUT", f"/proposals/{proposal}/vote", {"key": "agree"}, token=api.participant(), source_ip=ip).status
         for ip in ("", "nonsense", "")

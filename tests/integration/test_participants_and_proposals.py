@@ -123,7 +123,7 @@ def test_participants_are_the_people_who_voted_or_proposed_not_the_visitors(api)
 
 
 def test_marking_a_first_act_never_brings_back_a_forgotten_profile(api, stack_env):
-    from agora.services import wiring
+    from agora.bootstrap import container as services
 
-    wiring.content().note_took_part("0" * 32, 1.0)  # its profile was erased (or never existed)
+    services().stores.participants.note_took_part("0" * 32, 1.0)  # its profile was erased (or never existed)
     assert items(stack_env) == []

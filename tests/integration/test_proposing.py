@@ -4,25 +4,24 @@ from datetime import datetime, timezone
 
 import pytest
 
-from agora import config, contract
+from agora import contract
 from agora.domain.errors import RateLimited
-from agora.services import wiring
+from agora.bootstrap import container as services
 from agora.services.proposals import ProposalService
 from tests.conftest import DEMO
-from agora.local.inprocess import reset_process_caches
 
 RIVER = "Il faut protéger les rivières de Bretagne"
 
 
 @pytest.fixture
-def capped(stack_env, tmp_path, monkeypatch):
+def capped(api, tmp_path, monkeypatch):
     """The demo consultation with small caps: 3 proposals each, 2 an hour."""
     text = DEMO.read_text().replace("max_length = 140\n", "max_length = 140\nper_participant = 3\nper_participant_per_hour = 2\n")
     path = tmp_path / "capped.toml"
     path.write_text(text)
     monkeypatch.setenv(contract.CONSULTATION_FILE_ENV, str(path))
-    reset_process_caches()
-    return config.current()
+    api.cold_start()
+    return api.services.consultation
 
 
 def propose(api, token, text, key=None):
@@ -31,7 +30,7 @@ def propose(api, token, text, key=None):
 
 
 def service(clock):
-    return ProposalService(config.current(), wiring.content(), wiring.proposal_store(), wiring.proposal_index(), wiring.taking_part(), clock)
+    return ProposalService(services().consultation, services().stores.proposals, services().proposal_index, services().stores.once, services().taking_part, clock)
 
 
 # --- caps ------------------------------------------------------------------------------------------
@@ -64,7 +63,7 @@ def test_a_retry_with_the_same_idempotency_key_spends_the_cap_once(api, capped):
 
 def test_the_hour_slides_and_the_consultation_cap_holds(api, capped):
     token = api.participant()
-    author = wiring.participants().authenticate(token).participant_id
+    author = services().participants.authenticate(token).participant_id
     now = [datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp()]
     proposals = service(lambda: now[0])
     proposals.submit(author, f"{RIVER} 1", None)
@@ -83,9 +82,9 @@ def test_concurrent_submissions_cannot_overrun_the_cap(api, capped, monkeypatch)
     """A second submission lands between this one's read of the caps and its write: the write's
     condition fails, the caps are read again, and this one is refused."""
     token = api.participant()
-    author = wiring.participants().authenticate(token).participant_id
+    author = services().participants.authenticate(token).participant_id
     propose(api, token, f"{RIVER} 1")
-    store = wiring.proposal_store()
+    store = services().stores.proposals
     write = store.submit
     raced = []
 
@@ -97,7 +96,7 @@ def test_concurrent_submissions_cannot_overrun_the_cap(api, capped, monkeypatch)
 
     monkeypatch.setattr(store, "submit", another_lands_first)
     with pytest.raises(RateLimited):
-        wiring.proposals().submit(author, f"{RIVER} 2", None)
+        services().proposals.submit(author, f"{RIVER} 2", None)
     assert raced[0].status == 201
     assert len(store.submissions(author).ids) == 2
 

@@ -6,7 +6,7 @@ import boto3
 import pytest
 
 from agora import contract, http
-from agora.services import wiring
+from agora.bootstrap import container as services
 from tests.integration.test_voting_and_results import published
 
 
@@ -88,8 +88,8 @@ def test_every_vote_without_its_own_valid_proof_is_untrusted(api, case, monkeypa
         "none": None,
     }[case]
     if case == "expired":
-        signer = wiring.signer()
-        monkeypatch.setattr(wiring.voting(), "clock", lambda: int(proof.split(".")[0]) + signer.proof_ttl + 1)
+        signer = services().signer
+        monkeypatch.setattr(services().voting, "clock", lambda: int(proof.split(".")[0]) + signer.proof_ttl + 1)
     reply = api.call("PUT", f"/proposals/{first}/vote", {"key": "agree", "proof": proof}, token=me)
     assert reply.status == 200 and reply.body["trusted"] is False
 
@@ -97,7 +97,7 @@ def test_every_vote_without_its_own_valid_proof_is_untrusted(api, case, monkeypa
 def test_votes_beyond_the_per_participant_rate_are_429_with_retry_after(api, monkeypatch):
     ids = published(api, 3)
     token = api.participant()
-    monkeypatch.setattr(wiring.voting().per_participant, "limit", 2)
+    monkeypatch.setattr(services().voting.per_participant, "limit", 2)
     assert api.call("PUT", f"/proposals/{ids[0]}/vote", {"key": "agree"}, token=token).status == 200
     assert api.call("PUT", f"/proposals/{ids[1]}/vote", {"key": "agree"}, token=token).status == 200
     refused = api.call("PUT", f"/proposals/{ids[2]}/vote", {"key": "agree"}, token=token)
@@ -108,7 +108,7 @@ def test_votes_beyond_the_per_participant_rate_are_429_with_retry_after(api, mon
 
 def test_votes_beyond_the_per_source_rate_are_429(api, monkeypatch):
     ids = published(api, 1)
-    monkeypatch.setattr(wiring.voting().per_source, "limit", 2)
+    monkeypatch.setattr(services().voting.per_source, "limit", 2)
     statuses = [
         api.call("PUT", f"/proposals/{ids[0]}/vote", {"key": "agree"}, token=api.participant()).status for _ in range(3)
     ]
@@ -125,7 +125,7 @@ def test_votes_store_a_keyed_source_tag_never_the_address_and_logs_hold_neither(
     finally:
         http.logger.setLevel(logging.CRITICAL)
     item = vote_item(stack_env)
-    assert item["source"]["S"] == wiring.signer().source_tag("127.0.0.1")
+    assert item["source"]["S"] == services().signer.source_tag("127.0.0.1")
     assert "127.0.0.1" not in str(item)
     logged = capfd.readouterr().out
     assert token.split(".")[0] not in logged and token.split(".")[1] not in logged
@@ -135,8 +135,8 @@ def test_votes_store_a_keyed_source_tag_never_the_address_and_logs_hold_neither(
 def test_votes_are_refused_outside_the_opening_hours(api, monkeypatch):
     ids = published(api, 1)
     token = api.participant()
-    closed = wiring.voting().consultation.closes_at.timestamp() + 1
-    monkeypatch.setattr(wiring.voting(), "clock", lambda: closed)
+    closed = services().voting.consultation.closes_at.timestamp() + 1
+    monkeypatch.setattr(services().voting, "clock", lambda: closed)
     for method, path, body in (
         ("PUT", f"/proposals/{ids[0]}/vote", {"key": "agree"}),
         ("DELETE", f"/proposals/{ids[0]}/vote", None),
@@ -147,7 +147,7 @@ def test_votes_are_refused_outside_the_opening_hours(api, monkeypatch):
 
 
 def test_proposals_beyond_the_per_network_rate_are_429(api, monkeypatch):
-    monkeypatch.setattr(wiring.proposals().per_source, "limit", 2)
+    monkeypatch.setattr(services().proposals.per_source, "limit", 2)
     texts = [f"Il faut ouvrir la bibliothèque numéro {i} le dimanche" for i in range(3)]
     replies = [api.call("POST", "/proposals", {"text": t}, token=api.participant(), source_ip="192.0.2.1") for t in texts]
     assert [r.status for r in replies] == [201, 201, 429]

@@ -9,7 +9,7 @@ from agora import contract
 from agora.domain.participants import Participant
 from agora.domain.tallies import recount
 from agora.domain.votes import Trust, Vote, VoteKey
-from agora.services import wiring
+from agora.bootstrap import container as services
 from agora.local.inprocess import REGION
 
 
@@ -24,21 +24,21 @@ def stream_records(env):
 
 
 def make_history(rng):
-    content = wiring.content()
+    participants = services().stores.participants
     voters = [Participant(f"{i:032x}", 0.0, {"age": rng.choice(["15-24", "65+"])}) for i in range(12)]
     for p in voters:
-        content.put_participant(p)
+        participants.put(p)
     proposals = [f"{i:032x}" for i in range(100, 106)]
     for _ in range(120):
         voter, proposal = rng.choice(voters), rng.choice(proposals)
         if rng.random() < 0.15:
-            wiring.votes().delete(voter.id, proposal)
+            services().stores.votes.delete(voter.id, proposal)
             continue
         key = rng.choice(list(VoteKey))
         trust = Trust.SEQUENCE if rng.random() < 0.9 else Trust.UNTRUSTED
-        wiring.votes().put(Vote(voter.id, proposal, key, trust, segments=voter.demographics))
-        content.note_took_part(voter.id, 1.0)  # counted from their first vote on; later marks change nothing
-    content.set_demographics(voters[0].id, {"age": "65+"})
+        services().stores.votes.put(Vote(voter.id, proposal, key, trust, segments=voter.demographics))
+        participants.note_took_part(voter.id, 1.0)  # counted from their first vote on; later marks change nothing
+    participants.set_demographics(voters[0].id, {"age": "65+"})
 
 
 def invoke(api, shard, batch):
@@ -46,7 +46,7 @@ def invoke(api, shard, batch):
 
 
 def tallies_equal_recount():
-    return wiring.scoring().tallies.read_all() == recount(wiring.content().scan_counted())
+    return services().tallies.tallies.read_all() == recount(services().stores.votes.scan_counted())
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -70,7 +70,7 @@ def test_counters_equal_a_recount_after_redeliveries_and_bisection(api, stack_en
 def test_a_crash_between_staged_parts_is_finished_by_the_retry_and_counts_once(api, stack_env, monkeypatch):
     make_history(random.Random(9))
     shard, records = stream_records(stack_env)
-    tallies = wiring.scoring().tallies
+    tallies = services().tallies.tallies
     real_apply, calls = tallies.apply_part, []
 
     def flaky(*args, **kwargs):
@@ -81,7 +81,7 @@ def test_a_crash_between_staged_parts_is_finished_by_the_retry_and_counts_once(a
 
     monkeypatch.setattr(tallies, "apply_part", flaky)
     # Small parts so the batch is staged and applied over several transactions.
-    monkeypatch.setattr(wiring.scoring(), "part_limit", 3)
+    monkeypatch.setattr(services().tallies, "part_limit", 3)
     response = invoke(api, shard, records)
     # The records are counted (the checkpoint moved past them); the last one comes again to finish.
     assert response["batchItemFailures"] == [{"itemIdentifier": records[-1]["dynamodb"]["SequenceNumber"]}]
@@ -99,7 +99,7 @@ def test_a_window_carries_its_changes_in_the_state_until_it_closes(api, stack_en
     shard, records = stream_records(stack_env)
     half = len(records) // 2
     first = api.functions.invoke("score", {"Records": records[:half], "shardId": shard, "state": {}, "isFinalInvokeForWindow": False})
-    assert first["state"] and wiring.scoring().tallies.checkpoint(shard) == 0
+    assert first["state"] and services().tallies.tallies.checkpoint(shard) == 0
     last = api.functions.invoke("score", {"Records": records[half:], "shardId": shard, "state": first["state"], "isFinalInvokeForWindow": True})
     assert last == {"batchItemFailures": [], "state": {}}
     assert tallies_equal_recount()
@@ -112,7 +112,7 @@ def test_an_unreadable_record_is_reported_and_does_not_stop_the_ones_before_it(a
     batch = [*records[:5], poison, *records[6:]]
     response = invoke(api, shard, batch)
     assert response["batchItemFailures"] == [{"itemIdentifier": poison["dynamodb"]["SequenceNumber"]}]
-    assert wiring.scoring().tallies.checkpoint(shard) == int(records[4]["dynamodb"]["SequenceNumber"])
+    assert services().tallies.tallies.checkpoint(shard) == int(records[4]["dynamodb"]["SequenceNumber"])
 
 
 def test_a_stale_concurrent_delivery_is_refused_by_the_checkpoint_condition(api, stack_env, monkeypatch):
@@ -120,7 +120,7 @@ def test_a_stale_concurrent_delivery_is_refused_by_the_checkpoint_condition(api,
     make_history(random.Random(5))
     shard, records = stream_records(stack_env)
     assert invoke(api, shard, records)["batchItemFailures"] == []
-    tallies = wiring.scoring().tallies
+    tallies = services().tallies.tallies
     real_checkpoint, reads = tallies.checkpoint, []
     stale = int(records[3]["dynamodb"]["SequenceNumber"])
 

@@ -25,7 +25,7 @@ import requests
 from agora import config, contract, http
 from agora.domain.identity import Claims, Signer
 from agora.local.inprocess import InProcessStack
-from agora.services import wiring
+from agora.bootstrap import container as services
 from tests.faults import injected
 from tests.routes import World, build_world, requests_for, route_names
 from tests.conftest import DEMO
@@ -55,7 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[InProcessSt
     consultation = tmp_path_factory.mktemp("sec") / "partner.toml"
     consultation.write_text(DEMO.read_text().replace("\n[question]", f'\norigins = ["{OTHER_ORIGIN}"]\n\n[question]', 1))
     with InProcessStack(consultation, prefix="sec") as api:
-        assert config.current().origins == (OTHER_ORIGIN,)
+        assert services().consultation.origins == (OTHER_ORIGIN,)
         world = build_world(api)
         with served(api) as gateway:
             yield api, world, gateway
@@ -67,7 +67,7 @@ def credential(kind: str, w: World) -> str | None:
         "none": None,
         "wrong_key": "not-the-moderator-key",
         "forged": Signer(b"not-our-secret", 3600, 600).token(Claims(w.voter_id, now)),
-        "expired": wiring.signer().token(Claims(w.voter_id, now - 200 * 86_400)),
+        "expired": services().signer.token(Claims(w.voter_id, now - 200 * 86_400)),
         "citizen": w.voter,
         "moderator": MODERATOR_KEY,
     }[kind]
@@ -90,7 +90,7 @@ def expected(route: contract.Route, kind: str) -> int | None:
 def state(api: InProcessStack) -> tuple[Any, Any]:
     db = boto3.client("dynamodb")
     content = sorted(json.dumps(i, sort_keys=True) for i in db.scan(TableName=api.env[contract.CONTENT.env_var])["Items"])
-    return content, wiring.scoring().tallies.read_all()
+    return content, services().tallies.tallies.read_all()
 
 
 def send(gateway: Any, method: str, path: str, body: Any = None, token: str | None = None, **headers: str) -> requests.Response:
@@ -163,7 +163,7 @@ def test_a_citizen_cannot_change_or_withdraw_another_citizens_vote_or_profile(si
 
 
 def owner_id(token: str) -> str:
-    return wiring.signer().claims(token, time.time()).participant_id
+    return services().signer.claims(token, time.time()).participant_id
 
 
 def test_a_token_cannot_be_edited_to_name_someone_else(site):
@@ -442,4 +442,4 @@ def test_the_exports_hold_nothing_personal_and_no_segment_under_k(site):
 def api_config() -> Any:
     from agora import config
 
-    return config.current()
+    return services().consultation

@@ -13,8 +13,8 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from agora import config, contract
-from agora.local.inprocess import reset_process_caches
+from agora import contract
+from agora.bootstrap import container as services
 from tests.conftest import DEMO
 
 SECRET = "Il faut expulser Jean Kerbrat du 12 rue des Lilas"
@@ -81,14 +81,14 @@ def test_the_author_sees_their_own_undecided_proposals_and_nobody_else_does(api,
 
 
 @pytest.fixture
-def tight(stack_env, tmp_path, monkeypatch):
+def tight(api, tmp_path, monkeypatch):
     """The demo consultation allowing 3 look-ups a minute per participant and 5 per network."""
     text = DEMO.read_text() + "\n[lookups]\nsimilar_per_participant_per_minute = 3\nsimilar_per_source_per_minute = 5\n"
     path = tmp_path / "tight.toml"
     path.write_text(text)
     monkeypatch.setenv(contract.CONSULTATION_FILE_ENV, str(path))
-    reset_process_caches()
-    return config.current()
+    api.cold_start()
+    return api.services.consultation
 
 
 def test_look_ups_are_limited_per_participant_and_per_network(api, tight):

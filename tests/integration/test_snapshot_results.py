@@ -13,10 +13,10 @@ from typing import Any
 import boto3
 import pytest
 
-from agora import cli, config, contract
+from agora import cli, contract
+from agora.bootstrap import container as services
 from agora.adapters import items
 from agora.adapters.bucket import Bucket
-from agora.adapters.content import ContentStore
 from agora.adapters.pool import decode
 from agora.adapters.tallies import TallyStore
 from agora.adapters.vote_sample import read_sample
@@ -76,8 +76,9 @@ def seeded(stack_env):
     data = voters(PEOPLE, proposals, PER_PERSON)
     for p in proposals:
         db.put_item(TableName=content_table, Item=items.proposal_item(p))
+    expires_at = services().consultation.personal_data_expiry()
     for item in data.items:
-        built = items.participant_item(item) if isinstance(item, Participant) else items.vote_item(item)
+        built = items.participant_item(item, expires_at) if isinstance(item, Participant) else items.vote_item(item, expires_at)
         db.put_item(TableName=content_table, Item=built)
     store = TallyStore(tallies_table, db)
     changes = list(recount(data.items).items())
@@ -87,21 +88,25 @@ def seeded(stack_env):
 
 
 def service(clock: float = 1_780_000_000.0, tallies_db: Any = None, bucket: Bucket | None = None, cap: int = 10_000) -> SnapshotService:
-    db = boto3.client("dynamodb")
-    content = ContentStore.from_env()
+    db, stores = boto3.client("dynamodb"), services().stores
     return SnapshotService(
-        content,
-        TallyStore(TallyStore.from_env().table, tallies_db or db),
-        bucket or Bucket.from_env(),
+        services().consultation,
+        stores.proposals,
+        stores.votes,
+        TallyStore(stores.tallies.table, tallies_db or db),
+        bucket or files(),
         BASE_URL,
         clock=lambda: clock,
-        consultation=config.current(),
-        sample=lambda: read_sample(db, content.table, cap=cap),
+        sample=lambda: read_sample(db, stores.votes.table, cap=cap),
     )
 
 
+def files() -> Bucket:
+    return services().stores.files
+
+
 def fetch(key: str) -> bytes:
-    return Bucket.from_env().get(key) or b""
+    return files().get(key) or b""
 
 
 def test_the_manifest_comes_last_and_lists_checksummed_files(seeded):
@@ -131,7 +136,7 @@ def test_the_sequence_pool_is_still_published(seeded):
 def test_tallies_are_read_once_and_the_sample_is_capped(seeded):
     counting = Counting(boto3.client("dynamodb"))
     service(tallies_db=counting, cap=40).run()
-    tallies = TallyStore.from_env().table
+    tallies = services().stores.tallies.table
     scans = [n for (op, table), n in counting.calls.items() if op == "scan" and table == tallies]
     assert scans and len(counting.starts) == sum(scans) and len(set(counting.starts)) == len(counting.starts)
     assert counting.starts.count("null") == 1  # one pass from the start: every page once
@@ -144,7 +149,7 @@ class FailingBucket(Bucket):
     """Fails the first put under a prefix (the second when `later`)."""
 
     def __init__(self, prefix: str, later: bool) -> None:
-        real = Bucket.from_env()
+        real = files()
         super().__init__(real.name, real.s3)
         self.prefix, self.skip = prefix, int(later)
 
@@ -182,14 +187,14 @@ def test_snapshots_carry_participation_over_time_and_the_group_count(seeded):
 def test_same_tallies_same_files(seeded):
     first = service().run().manifest
     bodies = {f["name"]: fetch(f["url"].removeprefix(BASE_URL + "/")) for f in first["files"]}
-    Bucket.from_env().s3.delete_object(Bucket=Bucket.from_env().name, Key=contract.MANIFEST_KEY)  # start afresh
+    files().s3.delete_object(Bucket=files().name, Key=contract.MANIFEST_KEY)  # start afresh
     again = service().run().manifest
     assert {f["name"]: f["sha256"] for f in again["files"]} == {n: hashlib.sha256(b).hexdigest() for n, b in bodies.items()}
 
 
 def test_agora_export_downloads_the_listed_files_and_checks_them(seeded, tmp_path: Path):
     service().run()
-    bucket = Bucket.from_env()
+    bucket = files()
 
     class Gateway(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

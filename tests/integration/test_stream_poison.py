@@ -17,7 +17,7 @@ from agora.domain.votes import Trust, Vote, VoteKey
 from agora.local import resources
 from agora.local.inprocess import REGION, InProcessStack
 from agora.local.poller import StreamPoller
-from agora.services import wiring
+from agora.bootstrap import container as services
 
 VOTERS = [f"{i:032x}" for i in range(1, 31)]
 PROPOSALS = [f"{i:032x}" for i in range(100, 104)]
@@ -29,7 +29,7 @@ def vote(n: int, key: VoteKey = VoteKey.AGREE) -> Vote:
 
 def poison(n: int) -> dict[str, Any]:
     """A vote item no version of score can read (a key that does not exist), as a bad manual fix would leave."""
-    item = items.vote_item(vote(n))
+    item = items.vote_item(vote(n), services().stores.votes.expires_at)
     item["key"] = {"S": "maybe"}
     return item
 
@@ -46,15 +46,17 @@ def poller(api: InProcessStack) -> tuple[StreamPoller, list[dict[str, Any]]]:
         invocations.append(event)
         return api.invoke("score", event)
 
+    clock = iter(range(0, 10**9, contract.SCORE_WINDOW_SECONDS))  # each pass in a window of its own
     p = StreamPoller(
-        streams, arn, invoke, lambda body: sqs.send_message(QueueUrl=queue, MessageBody=body), batch_size=100, max_retries=2
-    )
+        streams, arn, invoke, lambda body: sqs.send_message(QueueUrl=queue, MessageBody=body), batch_size=100, max_retries=2,
+        clock=lambda: next(clock),
+    )  # fmt: skip
     return p, invocations
 
 
 def drain(p: StreamPoller) -> None:
     for _ in range(50):
-        if p.poll_once() == 0:
+        if p.poll_once() == 0 and not p.windows:
             return
     raise AssertionError("the stream never drained")
 
@@ -65,7 +67,7 @@ def dead_letters(api: InProcessStack) -> list[dict[str, Any]]:
 
 
 def good_items() -> list[Any]:
-    db, table = boto3.client("dynamodb"), wiring.content().table
+    db, table = boto3.client("dynamodb"), services().stores.votes.table
     counted = []
     for raw in db.scan(TableName=table)["Items"]:
         if raw.get("key", {}).get("S") == "maybe":
@@ -77,13 +79,13 @@ def good_items() -> list[Any]:
 @pytest.mark.parametrize("position", [0, 17, 39])
 def test_a_poison_record_goes_alone_to_the_dead_letter_queue_and_the_rest_is_counted(api, poller, position):
     p, invocations = poller
-    db, table = boto3.client("dynamodb"), wiring.content().table
-    wiring.content().put_participant(Participant(VOTERS[0], 1.0, {"age": "65+"}))
+    db, table = boto3.client("dynamodb"), services().stores.votes.table
+    services().stores.participants.put(Participant(VOTERS[0], 1.0, {"age": "65+"}))
     for n in range(40):  # one batch: the poison among good records, before and after it
         if n == position:
             db.put_item(TableName=table, Item=poison(n))
         else:
-            wiring.votes().put(vote(n, VoteKey.AGREE if n % 3 else VoteKey.DISAGREE))
+            services().stores.votes.put(vote(n, VoteKey.AGREE if n % 3 else VoteKey.DISAGREE))
     drain(p)
     [letter] = dead_letters(api)
     assert letter["batchSize"] == 1 and letter["startSequenceNumber"] == letter["endSequenceNumber"]
@@ -93,12 +95,12 @@ def test_a_poison_record_goes_alone_to_the_dead_letter_queue_and_the_rest_is_cou
     alone = sum(1 for e in invocations if e["Records"] == [poison_record])
     assert 1 <= alone <= p.max_retries + 1
     assert sum(1 for e in invocations if poison_record in e["Records"]) <= alone + 7
-    assert wiring.scoring().tallies.read_all() == recount(good_items())
+    assert services().tallies.tallies.read_all() == recount(good_items())
 
     # the shard is not blocked: later writes are counted too
     for n in range(40, 60):
-        wiring.votes().put(vote(n, VoteKey.NEUTRAL))
+        services().stores.votes.put(vote(n, VoteKey.NEUTRAL))
     drain(p)
-    assert wiring.scoring().tallies.read_all() == recount(good_items())
+    assert services().tallies.tallies.read_all() == recount(good_items())
     assert dead_letters(api) == []
     assert p.stats.dead_lettered == 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agora import config, contract
-from agora.local.inprocess import reset_process_caches
-from agora.services import wiring
+from agora import contract
+from agora.bootstrap import container as services
 from tests.conftest import DEMO
 from tests.integration.test_faults import content_items, tallies_are_exact
 
@@ -29,7 +28,7 @@ def stored_trust(proposal) -> list[str]:
 
 
 def trusted_votes() -> int:
-    return sum(t.get("agree", 0) + t.get("disagree", 0) for t in wiring.scoring().tallies.read_all().values())
+    return sum(t.get("agree", 0) + t.get("disagree", 0) for t in services().tallies.tallies.read_all().values())
 
 
 @pytest.fixture
@@ -114,16 +113,16 @@ def test_size_is_capped_by_the_consultations_sequence_size(api):
             api.accept(api.propose(author, f"Il faut rénover le stade numéro {i}"))
     api.snapshot()
     token = api.participant()
-    assert len(served(api, token, size=50)) == config.current().sequence.size == 12
+    assert len(served(api, token, size=50)) == services().consultation.sequence.size == 12
     assert len(served(api, token, size=3)) == 3
 
 
 @pytest.fixture
-def tight(stack_env, tmp_path, monkeypatch):
+def tight(api, tmp_path, monkeypatch):
     path = tmp_path / "tight.toml"
     path.write_text(DEMO.read_text() + "\n[lookups]\nsequences_per_participant_per_minute = 2\n")
     monkeypatch.setenv(contract.CONSULTATION_FILE_ENV, str(path))
-    reset_process_caches()
+    api.cold_start()
 
 
 def test_sequences_are_limited_per_participant(api, tight):

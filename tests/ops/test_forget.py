@@ -27,6 +27,7 @@ from agora.local.inprocess import InProcessStack
 from agora.ops.forget import anonymised
 
 DEMOGRAPHICS = {"age": "25-34", "department": "29"}
+KEPT_UNTIL = 2_000_000_000  # the items' expiry: far beyond the test
 
 
 def stored(api: InProcessStack) -> list[dict]:
@@ -62,14 +63,14 @@ def test_forget_keeps_every_vote_tally_and_takes_the_person_out_of_the_participa
     # One written as older votes would be: a voter in the network sample, trusted and untrusted,
     # fresh and not.
     veteran, now = a_sampled_id(), time.time()
-    db.put_item(TableName=table, Item=items.participant_item(Participant(veteran, now - 7200, dict(DEMOGRAPHICS))))
+    db.put_item(TableName=table, Item=items.participant_item(Participant(veteran, now - 7200, dict(DEMOGRAPHICS)), KEPT_UNTIL))
     votes = [
         Vote(veteran, proposals[0], VoteKey.DISAGREE, Trust.SEQUENCE, frozenset({"no_way"}), dict(DEMOGRAPHICS), now, now - 7200, "net0000001"),
         Vote(veteran, proposals[1], VoteKey.AGREE, Trust.SEQUENCE, frozenset(), dict(DEMOGRAPHICS), now, now - 60, "net0000001"),
         Vote(veteran, proposals[2], VoteKey.NEUTRAL, Trust.UNTRUSTED, frozenset(), dict(DEMOGRAPHICS), now, now - 7200, "net0000002"),
     ]
     for vote in votes:
-        db.put_item(TableName=table, Item=items.vote_item(vote))
+        db.put_item(TableName=table, Item=items.vote_item(vote, KEPT_UNTIL))
     api.count()
     before = tallies(api)
     assert before == recount(counted(api))

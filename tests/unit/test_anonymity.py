@@ -1,6 +1,6 @@
 import numpy as np
 
-from agora.domain.anonymity import withheld
+from agora.results.anonymity import withheld
 
 
 def hidden(cells, total, k=10):

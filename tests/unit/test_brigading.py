@@ -1,6 +1,6 @@
 import pytest
 
-from agora.domain.brigading import signals
+from agora.results.brigading import signals
 from agora.domain.tallies import FRESH, SAMPLED, SOURCE, TallyRef
 
 P = "p"

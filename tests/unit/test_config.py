@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -73,3 +75,38 @@ def test_a_consultation_may_declare_no_prefix_and_keeps_its_length_and_content_r
 def test_a_prefix_given_for_some_languages_only_is_still_refused():
     with pytest.raises(ValidationError, match="prefix"):
         config.Consultation.model_validate(base(languages=["fr", "en"], proposals={"prefix": {"fr": "Il faut "}}))
+
+
+def test_the_document_lambda_reads_builds_the_settings_validation_builds(tmp_path):
+    shipped = config.load_all(Path(__file__).parents[2] / "consultations")
+    rich = config.Consultation.model_validate(base(
+        context={"fr": "Pourquoi"},
+        steps={"fr": ("un", "deux")},
+        origins=["https://example.org"],
+        demographics=[{
+            "id": "region", "label": {"fr": "Région"}, "choices": ["29", "56"],
+            "margins": {"29": 0.6, "56": 0.4}, "choice_labels": {"29": {"fr": "Finistère"}},
+        }],
+        throttle={"routes": {"GET /sequence": 0.5}},
+    ))
+    for consultation in (*shipped, rich):
+        path = tmp_path / f"{consultation.slug}.json"
+        path.write_text(config.document(consultation), encoding="utf-8")
+        trusted = config.load(path)
+        # Equality compares field by field and type by type: a list for a tuple, or a dict for a model, differs.
+        assert trusted == consultation
+        assert trusted.opens_at.tzinfo is not None
+    assert trusted.demographics[0].choice_label("29", "fr") == "Finistère"  # the last one: the rich settings
+
+
+def test_reading_the_document_builds_no_validator(tmp_path):
+    # A fresh interpreter: in this one, other tests have validated settings already.
+    path = tmp_path / "demo.json"
+    path.write_text(config.document(config.load(Path(__file__).parents[2] / "consultations" / "demo.toml")), encoding="utf-8")
+    probe = (
+        "import sys\nfrom agora import config\n"
+        f"k = config.load({str(path)!r})\n"
+        "print(k.slug, config.Consultation.__pydantic_complete__, 'tomllib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["demo", "False", "False"]

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from agora.config import DemographicQuestion
-from agora.domain import exports
-from agora.domain.counts import counts
-from agora.domain.results import compute
-from agora.domain.scores import VOTE_KEYS
+from agora.results.formats import exports
+from agora.results.counts import counts
+from agora.results.published import compute
+from agora.results.scores import VOTE_KEYS
 from tests.synthetic import consultation, proposal, voters
 
 K = 10
@@ -262,7 +262,7 @@ def test_an_empty_consultation_publishes_valid_files(read):
 def test_the_report_and_the_pages_use_the_same_words():
     """The pages' strings (web/js) and the report's (report_words) are [French, English] pairs:
     what both say — zones, list names — must read the same in the report and on the page."""
-    from agora.domain.report_words import WORDS
+    from agora.results.formats.report_words import WORDS
 
     pages = {}
     for script in (DOCS.parents[1] / "web" / "js").rglob("*.js"):

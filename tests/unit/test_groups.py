@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from agora.domain import groups as g
-from agora.domain.groups import Choice, Groups, Matrix, cluster, group_consensus, opinion_groups, representative, silhouettes
-from agora.domain.sample import VoteSample
+from agora.results import groups as g
+from agora.results.groups import Choice, Groups, Matrix, cluster, group_consensus, opinion_groups, representative, silhouettes
+from agora.results.sample import VoteSample
 
 
 def two_camps(people=60, proposals=20, seed=3):
@@ -40,7 +40,9 @@ def test_with_fewer_proposals_than_min_votes_a_vote_on_each_is_enough():
     s = VoteSample.of(votes, {}, len(votes), True)
     m = g.matrix(s, set(s.proposals))
     assert [s.participants[i] for i in m.participants] == [f"p{i}" for i in range(5)]
-    assert opinion_groups(s, set(s.proposals), Choice()) is not None
+    found = opinion_groups(s, set(s.proposals), Choice())
+    assert found is not None and np.array_equal(found.matrix.participants, m.participants)
+    assert found.count >= 2 and found.seen.sum() == m.voted.sum() == 25
 
 
 def test_vote_keys_become_plus_one_minus_one_and_zero():

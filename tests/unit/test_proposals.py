@@ -56,11 +56,17 @@ def test_bad_texts_are_refused_with_a_code_naming_the_problem(text, code):
 
 
 def test_length_counts_the_prefix():
-    exactly_min = "Il faut agir"  # 12
-    assert len(exactly_min) == RULES.min_length
+    """The bounds are inclusive and the prefix counts: one character fewer or more is refused."""
+    exactly_min = "Il faut " + "agir"[: RULES.min_length - len("Il faut ")]
     assert validate_text(exactly_min, "fr", RULES) == exactly_min
+    with pytest.raises(InvalidInput) as refused:
+        validate_text(exactly_min[:-1], "fr", RULES)
+    assert refused.value.code == "too_short"
     exactly_max = "We should " + ("abcdefghij" * 5)[: RULES.max_length - len("We should ")]
     assert validate_text(exactly_max, "en", RULES) == exactly_max
+    with pytest.raises(InvalidInput) as refused:
+        validate_text(exactly_max + "k", "en", RULES)
+    assert refused.value.code == "too_long"
 
 
 def test_a_language_outside_the_consultation_is_refused():

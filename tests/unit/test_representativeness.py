@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from agora.config import DemographicQuestion
-from agora.domain.representativeness import effective, effective_votes, kish, post_stratify, rake
-from agora.domain.sample import VoteSample, raking, votes_on, weighted_key_counts
+from agora.results.representativeness import effective, effective_votes, kish, post_stratify, rake
+from agora.results.sample import VoteSample, raking, votes_on, weighted_key_counts
 
 AGE = DemographicQuestion(id="age", label={"en": "Age"}, choices=("young", "old"), margins={"young": 0.5, "old": 0.5})
 AREA = DemographicQuestion(id="area", label={"en": "Area"}, choices=("town", "country"), margins={"town": 0.7, "country": 0.3})

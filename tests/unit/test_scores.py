@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from agora.domain.scores import (
+from agora.results.scores import (
     CONSENSUS,
     CONTROVERSY,
     LIMBO,

@@ -3,10 +3,10 @@
 import pytest
 
 from agora.config import DemographicQuestion
-from agora.domain.counts import counts
-from agora.domain.representativeness import participation
-from agora.domain.scores import CONSENSUS, REJECTION
-from agora.domain.segments import by_segment, disagreements, weighted
+from agora.results.counts import counts
+from agora.results.representativeness import participation
+from agora.results.scores import CONSENSUS, REJECTION
+from agora.results.segments import by_segment, disagreements, weighted
 from agora.domain.tallies import PARTICIPANTS, TallyRef
 
 AGE = DemographicQuestion(id="age", label={"en": "Age"}, choices=("young", "old"), margins={"young": 0.5, "old": 0.5})

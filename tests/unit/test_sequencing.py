@@ -5,8 +5,8 @@ import pytest
 from pydantic import ValidationError
 
 from agora.config import SequenceConfig
-from agora.domain.sequencing import SequencePool, SequenceSettings, select_sequence, standings
-from agora.services.sequence import settings_for
+from agora.domain.sequencing import SequencePool, SequencePolicy, select_sequence, standings
+from agora.services.sequence import policy_for
 
 
 def pool(votes, authors=None, themes=None, created_at=None):
@@ -22,7 +22,7 @@ def split(agree, disagree, neutral=None):
 
 
 def serve(p, size=12, seed=0, exclude=frozenset(), **settings):
-    return select_sequence(p, set(exclude), size, np.random.default_rng(seed), SequenceSettings(**settings))
+    return select_sequence(p, set(exclude), size, np.random.default_rng(seed), SequencePolicy(**settings))
 
 
 def test_it_never_serves_what_the_participant_voted_on():
@@ -152,8 +152,8 @@ def test_the_order_within_a_sequence_is_shuffled():
 
 
 def test_the_consultation_chooses_exposure_and_retirement():
-    chosen = settings_for(SequenceConfig(min_votes=5, retire_at=800, new_share=0.5))
+    chosen = policy_for(SequenceConfig(min_votes=5, retire_at=800, new_share=0.5))
     assert (chosen.min_votes, chosen.retire_at, chosen.new_share) == (5, 800, 0.5)
-    assert settings_for(SequenceConfig()) == SequenceSettings()
+    assert policy_for(SequenceConfig()) == SequencePolicy()
     with pytest.raises(ValidationError, match="retire_at"):
         SequenceConfig(min_votes=10, retire_at=10)

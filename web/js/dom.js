@@ -26,6 +26,15 @@ function waitText(seconds) {
   return seconds >= 120 ? t("wait.minutes", { n: Math.ceil(seconds / 60) }) : t("wait.seconds", { n: seconds ?? 1 });
 }
 
+/** Run `action`; if it fails, say why in `where` (its text replaced) instead of throwing. */
+export async function explained(where, action) {
+  try {
+    return await action();
+  } catch (error) {
+    where.textContent = explain(error);
+  }
+}
+
 /** What to tell a person about a failed call, in their language: a page's own words for a code
  * first, then the shared ones, then its status. The API's message is English and may name ids, so
  * it is never shown; the code stays in parentheses for a support request. */

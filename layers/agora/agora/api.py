@@ -1,4 +1,7 @@
-"""The HTTP contract's bodies: request and response models shared by handlers and the OpenAPI spec."""
+"""The schemas of the HTTP bodies: request and response models shared by handlers and the OpenAPI spec.
+
+Routes, table keys and settings are defined once in `agora.contract`; this module only says what
+each route's body looks like."""
 
 from __future__ import annotations
 
@@ -11,12 +14,18 @@ from agora.domain.proposals import Decision, Indexed, Proposal
 from agora.domain.votes import Trust, Vote, VoteKey
 
 if TYPE_CHECKING:
-    from agora.domain.themes import Theme  # numpy: kept off the vote and propose cold starts
+    from agora.domain.themes import Theme
 
 ID_PATTERN = r"^[0-9a-f]{32}$"
 
 
-class Body(BaseModel):
+class Model(BaseModel):
+    # Each function serves a few routes: its validators are built for the bodies it reads and answers,
+    # on its first request, and never for the others' (docs/capacity.md, cold start).
+    model_config = ConfigDict(defer_build=True)
+
+
+class Body(Model):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -35,7 +44,7 @@ class Registration(Body):
     )
 
 
-class ParticipantCreated(BaseModel):
+class ParticipantCreated(Model):
     participant_id: str
     participant_token: str
     demographics: dict[str, str]
@@ -46,12 +55,12 @@ class Submission(Body):
     language: str | None = Field(None, max_length=8, description="One of the consultation's languages; default its first.")
 
 
-class ProposalCreated(BaseModel):
+class ProposalCreated(Model):
     id: str
     status: str
 
 
-class ProposalView(BaseModel):
+class ProposalView(Model):
     id: str
     text: str
     language: str
@@ -81,7 +90,7 @@ class ProposalView(BaseModel):
         )
 
 
-class ProposalList(BaseModel):
+class ProposalList(Model):
     proposals: list[ProposalView]
 
 
@@ -89,7 +98,7 @@ class ProposalPage(ProposalList):
     next_cursor: str | None = Field(None, description="Send it back as `cursor` for the next page; null on the last.")
 
 
-class SimilarProposal(BaseModel):
+class SimilarProposal(Model):
     id: str
     score: float = Field(description="Cosine similarity in [0, 1] of their character trigrams.")
     status: str
@@ -104,7 +113,7 @@ class SimilarProposal(BaseModel):
         return cls(id=e.id, score=score, status=e.status.value, text=e.text, themes=list(e.themes), created_at=e.created_at)
 
 
-class SimilarProposals(BaseModel):
+class SimilarProposals(Model):
     proposals: list[SimilarProposal]
 
 
@@ -123,7 +132,7 @@ class ModeratedProposal(ProposalView):
         )
 
 
-class ThemeSuggestion(BaseModel):
+class ThemeSuggestion(Model):
     theme: str
     share: float = Field(description="Share of the similar tagged proposals' weight that carries this theme.")
 
@@ -133,7 +142,7 @@ class QueueItem(ModeratedProposal):
     suggested_themes: list[ThemeSuggestion]
 
 
-class Queue(BaseModel):
+class Queue(Model):
     proposals: list[QueueItem]
     lock_seconds: int
     pending: int = Field(description="Pending proposals in all, those handed out included.")
@@ -143,12 +152,12 @@ class LockRenewal(Body):
     proposal_ids: list[str] = Field(min_length=1, max_length=100)
 
 
-class Locks(BaseModel):
+class Locks(Model):
     locks: dict[str, float | None] = Field(description="Per proposal: the lock's new end, or null when someone else holds it or it was decided.")
     lock_seconds: int
 
 
-class ModeratedPage(BaseModel):
+class ModeratedPage(Model):
     proposals: list[ModeratedProposal]
     next_cursor: str | None = Field(None, description="Send it back as `cursor` for the next page; null on the last.")
 
@@ -173,20 +182,20 @@ class BulkAction(Body):
     themes: list[ThemeId] = Field(default_factory=list, max_length=10, description="For `accept` (replace) and `tag` (add).")
 
 
-class BulkOutcome(BaseModel):
+class BulkOutcome(Model):
     id: str
     done: bool
     status: str | None = None
     error: dict[str, str] | None = Field(None, description="{code, message} when this proposal was left alone.")
 
 
-class BulkResult(BaseModel):
+class BulkResult(Model):
     results: list[BulkOutcome]
     done: int
     failed: int
 
 
-class DecisionView(BaseModel):
+class DecisionView(Model):
     action: str
     moderator: str
     at: float
@@ -212,7 +221,7 @@ class DecisionView(BaseModel):
         )
 
 
-class AuditTrail(BaseModel):
+class AuditTrail(Model):
     proposal_id: str
     decisions: list[DecisionView] = Field(description="Oldest first.")
 
@@ -221,7 +230,7 @@ class NewTheme(Body):
     name: str = Field(min_length=1, max_length=60)
 
 
-class ThemeView(BaseModel):
+class ThemeView(Model):
     id: str
     name: str
 
@@ -230,27 +239,29 @@ class ThemeView(BaseModel):
         return cls(id=t.id, name=t.name)
 
 
-class Themes(BaseModel):
+class Themes(Model):
     themes: list[ThemeView]
 
 
-class Group(BaseModel):
-    keywords: list[str] = Field(description="The words that weigh most in the group, to help name it.")
+class ProposalClusterView(Model):
+    keywords: list[str] = Field(description="The words that weigh most in the cluster, to help name it.")
     proposals: list[ProposalView]
 
 
-class Grouping(BaseModel):
-    groups: list[Group]
+class ProposalClusters(Model):
+    # "groups": the deployed field name of GET /moderation/groups, kept for the pages and clients
+    # already using it; these are clusters of proposals, not the opinion groups of the results.
+    groups: list[ProposalClusterView]
 
 
-class SequenceItem(BaseModel):
+class SequenceItem(Model):
     id: str
     text: str
     language: str
     proof: str = Field(description="Send it back with the vote so it counts as a sequence vote.")
 
 
-class SequenceOut(BaseModel):
+class SequenceOut(Model):
     proposals: list[SequenceItem]
 
 
@@ -259,7 +270,7 @@ class Ballot(Body):
     proof: str | None = Field(None, max_length=200)
 
 
-class VoteOut(BaseModel):
+class VoteOut(Model):
     proposal_id: str
     key: VoteKey = Field(description="The stored vote's key (this response always describes the vote as stored).")
     qualifications: list[str]
@@ -282,7 +293,7 @@ class VoteOut(BaseModel):
         )
 
 
-class ResultFile(BaseModel):
+class ResultFile(Model):
     name: str
     url: str
     sha256: str
@@ -291,7 +302,7 @@ class ResultFile(BaseModel):
     latest_url: str
 
 
-class Manifest(BaseModel):
+class Manifest(Model):
     generated_at: str
     folder: str
     files: list[ResultFile]

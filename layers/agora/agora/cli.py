@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agora import contract
 from agora.ops.commands import add_to as add_operations
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def dev(args: argparse.Namespace) -> int:
             moderator_key=args.moderator_key,
             snapshot_every=args.snapshot_every,
             redeliver_every=args.redeliver_every,
+            tally_window=args.tally_window,
             data_dir=args.data_dir,
             fresh=args.fresh,
             engine=args.engine,
@@ -173,6 +175,9 @@ def parser() -> argparse.ArgumentParser:
                    help="DynamoDB Local (kept on disk) or moto (in memory, nothing kept)")
     p.add_argument("--import-polis", type=Path, metavar="DIR", help="import this Polis conversation export before serving it")
     p.add_argument("--redeliver-every", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--tally-window", type=float, default=contract.LOCAL_SCORE_WINDOW_SECONDS, metavar="SECONDS",
+                   help=f"score's tumbling window (default: %(default)s, tallies fresh within seconds; AWS runs "
+                   f"{contract.SCORE_WINDOW_SECONDS}; 0: a commit per stream batch)")
     p.set_defaults(run=dev)
 
     p = commands.add_parser("simulate", help="drive simulated citizens against a running API")

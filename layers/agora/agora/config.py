@@ -1,14 +1,18 @@
-"""A consultation's settings, read from `consultations/<slug>.toml` by CDK, Lambda and the embedded stack."""
+"""A consultation's settings, read from `consultations/<slug>.toml` by CDK, Lambda and the embedded stack.
+
+The TOML is validated wherever it is read. Lambda reads instead the document the layer's bundling
+wrote from the validated settings (`document`, `/opt/consultation.json`) and builds the same
+objects without validating them again: the validators are built only when something validates
+(`defer_build`), which keeps building them off every cold start.
+"""
 
 from __future__ import annotations
 
-import os
+import json
 import re
-import tomllib
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -34,7 +38,7 @@ DEFAULT_REFUSAL_REASONS = (
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ProposalRules(Strict):
@@ -256,15 +260,38 @@ class Consultation(Strict):
 
 
 def load(path: str | Path) -> Consultation:
+    """A consultation's TOML file, validated; or the document `document` wrote from one, trusted."""
+    if Path(path).suffix == ".json":
+        with open(path, "rb") as f:
+            return _trusted(Consultation, json.load(f))
+    import tomllib  # compiles its regular expressions on import: not on Lambda's path
+
     with open(path, "rb") as f:
         return Consultation.model_validate(tomllib.load(f))
 
 
+def document(consultation: Consultation) -> str:
+    """The validated settings, every default filled in, as the JSON `load` trusts."""
+    return consultation.model_dump_json(indent=1)
+
+
+def _trusted(annotation: Any, value: Any) -> Any:
+    """What validation builds from a value of `document`'s JSON, built without validating it:
+    models from objects, tuples from arrays, datetimes from ISO strings; everything else is JSON already."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = annotation.model_fields
+        return annotation.model_construct(**{name: _trusted(fields[name].annotation, v) for name, v in value.items()})
+    origin, args = get_origin(annotation), get_args(annotation)
+    if annotation is datetime:
+        return datetime.fromisoformat(value)
+    if origin is Annotated:
+        return _trusted(args[0], value)
+    if origin is tuple:
+        return tuple(_trusted(args[0], v) for v in value)
+    if origin is dict:
+        return {k: _trusted(args[1], v) for k, v in value.items()}
+    return value
+
+
 def load_all(directory: str | Path) -> list[Consultation]:
     return [load(p) for p in sorted(Path(directory).glob("*.toml"))]
-
-
-@lru_cache(maxsize=1)
-def current() -> Consultation:
-    """The consultation this process serves (one stack, one consultation)."""
-    return load(os.environ[contract.CONSULTATION_FILE_ENV])

@@ -32,7 +32,7 @@ TALLY_CONSULTATION = "CONSULTATION"
 TALLY_TOTAL_SK = "TOTAL"
 TALLY_SEGMENT_SK = "SEGMENT#"
 CHECKPOINT = "CHECKPOINT#"
-STAGED = "STAGED#"  # tally changes written ahead of applying them, per shard (agora.services.scoring)
+STAGED = "STAGED#"  # tally changes written ahead of applying them, per shard (agora.services.tallies)
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,9 @@ SCORE_BATCH_SIZE = 1000  # records per stream read (GetRecords returns at most 1
 SCORE_MAPPING_BATCH_SIZE = 4000
 SCORE_BATCHING_WINDOW_SECONDS = 5
 SCORE_WINDOW_SECONDS = 120
+# The embedded stack's default (`agora dev --tally-window`): a vote reaches the tallies within about
+# 2 s, and under load a window still spans several invocations, so the state-carrying path runs.
+LOCAL_SCORE_WINDOW_SECONDS = 2.0
 
 # --- bucket layout --------------------------------------------------------------------
 
@@ -263,3 +266,7 @@ class Metric(StrEnum):
     REJECTED = "Rejected"  # requests answered 4xx by a handler; dimension reason: the error code
     SEQUENCE_LATENCY = "SequenceLatency"  # milliseconds to choose one sequence
     SNAPSHOTS_PUBLISHED = "SnapshotsPublished"  # its absence is the staleness alarm
+    CHANGES_COUNTED = "ChangesCounted"  # stream records committed to the tallies by score
+    CHANGES_HELD = "ChangesHeld"  # stream records kept in a tumbling window's state, to commit when it closes
+    REDELIVERIES_SKIPPED = "RedeliveriesSkipped"  # stream records the shard's checkpoint had counted already
+    TALLY_TRANSACTIONS = "TallyTransactions"  # transactions written to the tallies table

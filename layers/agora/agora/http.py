@@ -11,7 +11,7 @@ import functools
 import json
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -32,7 +32,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
-from agora import config, contract
+from agora import contract
 from agora.adapters.aws import transient
 from agora.contract import Metric
 from agora.domain.errors import (
@@ -46,7 +46,6 @@ from agora.domain.errors import (
     clipped,
 )
 from agora.domain.identity import Claims
-from agora.services import wiring
 
 # Most invocations record no business metric; that is normal, not worth a warning each time.
 warnings.filterwarnings("ignore", "No application metrics to publish")
@@ -178,19 +177,20 @@ def _idempotency_store_error(e: IdempotencyPersistenceLayerError) -> Response:
     return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; retry with the same Idempotency-Key.")
 
 
-def allowed_origins() -> frozenset[str]:
+def allowed_origins(configured: Iterable[str]) -> frozenset[str]:
     """Browsers may call the API from the consultation's own pages (AGORA_WEB_ORIGIN, set by the
     deployment) and from the config's `origins`; nowhere else. Results files are another matter
     (open data, any origin), served by CloudFront or the embedded gateway, not by these functions."""
     own = os.environ.get(contract.WEB_ORIGIN_ENV, "")
-    return frozenset(o for o in (own, *config.current().origins) if o)
+    return frozenset(o for o in (own, *configured) if o)
 
 
 class ConsultationCORS(CORSConfig):
     """Echo the caller's Origin only when it is allowed (read once, on the first request, so handlers
     import without a consultation file), and say the answer varies with it."""
 
-    def __init__(self) -> None:
+    def __init__(self, configured: Callable[[], Iterable[str]]) -> None:
+        self.configured = configured
         super().__init__(
             allow_origin="",  # never matches: allowed_origin() below decides
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
@@ -199,7 +199,7 @@ class ConsultationCORS(CORSConfig):
 
     @functools.cached_property
     def origins(self) -> frozenset[str]:
-        return allowed_origins()
+        return allowed_origins(self.configured())
 
     def allowed_origin(self, extracted_origin: str) -> str | None:
         return extracted_origin if extracted_origin in self.origins else None
@@ -215,8 +215,9 @@ class ConsultationCORS(CORSConfig):
         }
 
 
-def resolver(router: Router) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True, cors=ConsultationCORS())
+def resolver(router: Router, origins: Callable[[], Iterable[str]]) -> APIGatewayRestResolver:
+    """The function's resolver; `origins` are the consultation's (read on the first request)."""
+    app = APIGatewayRestResolver(enable_validation=True, cors=ConsultationCORS(origins))
     app.include_router(router)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
@@ -277,22 +278,28 @@ def entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[s
 # --- credentials (used with Annotated[..., Depends(...)]) ----------------------------------------
 
 
-def participant(request: Request) -> Claims:
-    """The participant a `Authorization: Bearer <token>` header names; 401 otherwise."""
-    header = request.resolved_event.headers.get("authorization") or ""
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("missing_token", "Send the participant token as 'Authorization: Bearer <token>'.")
-    return wiring.participants().authenticate(token.strip())
+class Participants:
+    """The participant a request comes from, as `Depends` targets: its `Authorization: Bearer <token>`
+    header, checked by `authenticate` (the function's ParticipantService)."""
+
+    def __init__(self, authenticate: Callable[[str], Claims]) -> None:
+        self.authenticate = authenticate
+
+    def required(self, request: Request) -> Claims:
+        """The caller; 401 without a valid token."""
+        header = request.resolved_event.headers.get("authorization") or ""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("missing_token", "Send the participant token as 'Authorization: Bearer <token>'.")
+        return self.authenticate(token.strip())
+
+    def optional(self, request: Request) -> Claims | None:
+        return self.required(request) if request.resolved_event.headers.get("authorization") else None
 
 
 def source_address(request: Request) -> str | None:
     """The caller's address as API Gateway saw it; only ever hashed (Signer.source_tag), never stored."""
     return request.resolved_event.request_context.identity.source_ip
-
-
-def maybe_participant(request: Request) -> Claims | None:
-    return participant(request) if request.resolved_event.headers.get("authorization") else None
 
 
 def moderator(request: Request) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from agora import contract as c
-from agora.adapters.aws import client, transient
+from agora.adapters.aws import transient
 
 T = TypeVar("T")
 
@@ -19,10 +17,6 @@ class Bucket:
     def __init__(self, name: str, s3: Any) -> None:
         self.name = name
         self.s3 = s3
-
-    @classmethod
-    def from_env(cls) -> Bucket:
-        return cls(os.environ[c.BUCKET_ENV], client("s3"))
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
         self.s3.put_object(

@@ -7,7 +7,6 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from agora import config
 from agora import contract as c
 from agora.domain.proposals import Proposal, Status
 from agora.domain.participants import Participant
@@ -55,18 +54,19 @@ def status_sort_key(created_at: float, proposal_id: str) -> str:
     return f"{int(created_at * 1000):015d}#{proposal_id}"
 
 
-def _expiry() -> dict[str, int]:
-    """Personal data (profiles, votes) expires once the consultation's retention period is over."""
-    return {c.CONTENT.ttl_attribute: config.current().personal_data_expiry()}
+def _expiry(expires_at: int) -> dict[str, int]:
+    """Personal data (profiles, votes) expires once the consultation's retention period is over
+    (`Consultation.personal_data_expiry`)."""
+    return {c.CONTENT.ttl_attribute: expires_at}
 
 
 # --- participants ---------------------------------------------------------------------------
 
 
-def participant_item(p: Participant) -> dict[str, Any]:
+def participant_item(p: Participant, expires_at: int) -> dict[str, Any]:
     return {
         **participant_key(p.id),
-        **serialize({"created_at": p.created_at, "demographics": p.demographics, **_took_part(p), **_expiry()}),
+        **serialize({"created_at": p.created_at, "demographics": p.demographics, **_took_part(p), **_expiry(expires_at)}),
     }
 
 
@@ -131,7 +131,7 @@ def proposal_from(a: dict[str, Any]) -> Proposal:
 # --- votes ----------------------------------------------------------------------------------
 
 
-def vote_item(v: Vote) -> dict[str, Any]:
+def vote_item(v: Vote, expires_at: int) -> dict[str, Any]:
     qualifications = {"qualifications": {"SS": sorted(v.qualifications)}} if v.qualifications else {}
     return {
         **vote_key(v.participant_id, v.proposal_id),
@@ -144,7 +144,7 @@ def vote_item(v: Vote) -> dict[str, Any]:
                 "voted_at": v.voted_at,
                 "voter_since": v.voter_since,
                 "source": v.source,
-                **_expiry(),
+                **_expiry(expires_at),
             }
         ),
     }

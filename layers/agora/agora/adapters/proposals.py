@@ -1,4 +1,5 @@
-"""Proposal writes that must happen together, and reads by id.
+"""Proposals in the content table: submissions with their author's caps, reads by id and by status,
+moderation locks, and decisions with their audit trail.
 
 A submission is stored with its author's updated caps in one transaction, so a proposal is never
 stored uncounted nor counted unstored; a moderation decision is stored with its audit entry.
@@ -6,28 +7,19 @@ stored uncounted nor counted unstored; a moderation decision is stored with its 
 
 from __future__ import annotations
 
-import os
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from agora import contract as c
 from agora.adapters import items
-from agora.adapters.aws import client
-from agora.adapters.content import is_own_write, new_write
+from agora.adapters.content import conditional_failed, is_own_write, new_write
 from agora.domain.proposals import Action, Decision, Proposal, Status
 from agora.domain.submissions import Submissions
 
 BATCH = 100  # BatchGetItem's limit
-
-
-def _condition_failed(error: ClientError) -> bool:
-    """A cancelled transaction whose only reasons are failed conditions (not a conflict or throttling)."""
-    if error.response["Error"]["Code"] != "TransactionCanceledException":
-        return False
-    reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-    return all(code in (None, "None", "ConditionalCheckFailed") for code in reasons)
 
 
 def _submissions_key(participant_id: str) -> dict[str, Any]:
@@ -75,10 +67,6 @@ class ProposalStore:
         self.table = table
         self.db = dynamodb
 
-    @classmethod
-    def from_env(cls) -> ProposalStore:
-        return cls(os.environ[c.CONTENT.env_var], client("dynamodb"))
-
     # --- submissions ------------------------------------------------------------------------
 
     def submissions(self, participant_id: str) -> Submissions:
@@ -113,12 +101,51 @@ class ProposalStore:
                 ]
             )
         except ClientError as e:
-            if _condition_failed(e):
+            if conditional_failed(e):
                 return False
             raise
         return True
 
-    # --- reads by id --------------------------------------------------------------------------
+    # --- reads ---------------------------------------------------------------------------------
+
+    def get(self, proposal_id: str, consistent: bool = False) -> Proposal | None:
+        item = self.db.get_item(
+            TableName=self.table, Key=items.proposal_key(proposal_id), ConsistentRead=consistent
+        ).get("Item")
+        return items.proposal_from(items.deserialize(item)) if item else None
+
+    def by_status(self, status: Status, after: str | None = None) -> Iterator[tuple[Proposal, str]]:
+        """Proposals with a status, oldest first, each with the cursor that resumes after it."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": c.CONTENT.indexes[0].name,
+            "KeyConditionExpression": "status_pk = :s",
+            "ExpressionAttributeValues": {":s": {"S": c.STATUS + status.value}},
+        }
+        if after:
+            kwargs["KeyConditionExpression"] += " AND status_sk > :after"
+            kwargs["ExpressionAttributeValues"][":after"] = {"S": after}
+        for page in self.db.get_paginator("query").paginate(**kwargs):
+            for raw in page["Items"]:
+                a = items.deserialize(raw)
+                yield items.proposal_from(a), a["status_sk"]
+
+    def created_since(self, status: Status, since: float) -> Iterator[Proposal]:
+        """Proposals with a status submitted at `since` or later, oldest first."""
+        return (p for p, _ in self.by_status(status, after=items.status_sort_key(since, "")))
+
+    def count(self, status: Status) -> int:
+        total = 0
+        pages = self.db.get_paginator("query").paginate(
+            TableName=self.table,
+            IndexName=c.CONTENT.indexes[0].name,
+            KeyConditionExpression="status_pk = :s",
+            ExpressionAttributeValues={":s": {"S": c.STATUS + status.value}},
+            Select="COUNT",
+        )
+        for page in pages:
+            total += page["Count"]
+        return total
 
     def many(self, proposal_ids: list[str]) -> dict[str, Proposal]:
         """The proposals that exist among these ids (strongly consistent: statuses just decided show)."""
@@ -136,7 +163,36 @@ class ProposalStore:
                 request = out.get("UnprocessedKeys") or {}
         return found
 
-    # --- decisions ------------------------------------------------------------------------------
+    # --- moderation -----------------------------------------------------------------------------
+
+    def lock(self, proposal_id: str, owner: str, now: float, until: float) -> Proposal | None:
+        """Take (or renew) the moderation lock; None if another moderator holds it or it was decided."""
+        try:
+            out = self.db.update_item(
+                TableName=self.table,
+                Key=items.proposal_key(proposal_id),
+                UpdateExpression="SET lock_owner = :me, lock_until = :until",
+                ConditionExpression=(
+                    "#status IN (:pending, :postponed) AND "
+                    "(attribute_not_exists(lock_until) OR lock_until < :now OR lock_owner = :me)"
+                ),
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=items.serialize(
+                    {
+                        ":me": owner,
+                        ":until": until,
+                        ":now": now,
+                        ":pending": Status.PENDING.value,
+                        ":postponed": Status.POSTPONED.value,
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as e:
+            if conditional_failed(e):
+                return None
+            raise
+        return items.proposal_from(items.deserialize(out["Attributes"]))
 
     def decide(self, decided: Proposal, previous: Proposal, decision: Decision, now: float) -> bool:
         """Store a decision and its audit entry, unless the proposal changed or another moderator holds its lock."""
@@ -165,7 +221,7 @@ class ProposalStore:
                 TransactItems=[{"Update": update}, {"Put": {"TableName": self.table, "Item": decision_item(decision)}}]
             )
         except ClientError as e:
-            if not _condition_failed(e):
+            if not conditional_failed(e):
                 raise
             # DynamoDB itself makes botocore's retries of a transaction idempotent (ClientRequestToken);
             # an engine that does not would fail the retry's condition on our own decision.

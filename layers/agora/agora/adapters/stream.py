@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from agora.adapters.items import counted_from
@@ -11,8 +12,18 @@ from agora.domain.tallies import Change
 TTL_DELETER = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
-def changes(records: list[dict[str, Any]]) -> tuple[list[Change], int | None, str | None]:
-    """The records' changes up to the first one that cannot be read, and that one's sequence number and error."""
+@dataclass(frozen=True)
+class Batch:
+    """A batch's changes up to its first record that cannot be read, and that one's sequence number and error."""
+
+    changes: list[Change]
+    first: int | None = None  # the batch's first sequence number
+    unreadable: int | None = None
+    reason: str | None = None
+
+
+def changes(records: list[dict[str, Any]]) -> Batch:
+    first = int(records[0]["dynamodb"]["SequenceNumber"]) if records else None
     parsed: list[Change] = []
     for record in records:
         ddb = record["dynamodb"]
@@ -23,5 +34,5 @@ def changes(records: list[dict[str, Any]]) -> tuple[list[Change], int | None, st
         try:
             parsed.append(Change(sequence, counted_from(ddb.get("OldImage")), counted_from(ddb.get("NewImage"))))
         except (KeyError, ValueError, TypeError) as e:
-            return parsed, sequence, f"{type(e).__name__}: {e}"
-    return parsed, None, None
+            return Batch(parsed, first, sequence, f"{type(e).__name__}: {e}")
+    return Batch(parsed, first)

@@ -3,7 +3,6 @@ changes a shard staged ahead of applying them (a commit too large for one transa
 
 from __future__ import annotations
 
-import os
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from agora import contract as c
-from agora.adapters.aws import client
 from agora.domain.tallies import Tallies, TallyRef, pack, unpack
 
 MAX_TRANSACTION_ITEMS = 100
@@ -72,10 +70,6 @@ class TallyStore:
     def __init__(self, table: str, dynamodb: Any) -> None:
         self.table = table
         self.db = dynamodb
-
-    @classmethod
-    def from_env(cls) -> TallyStore:
-        return cls(os.environ[c.TALLIES.env_var], client("dynamodb"))
 
     def checkpoint(self, shard_id: str) -> int:
         item = self.db.get_item(TableName=self.table, Key=_checkpoint_key(shard_id), ConsistentRead=True).get("Item")

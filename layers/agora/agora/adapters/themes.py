@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from agora import contract as c
 from agora.adapters import items
-from agora.adapters.aws import client
 from agora.adapters.content import conditional_failed, is_own_write, item_when_failed, new_write
 from agora.domain.themes import Theme
 
@@ -18,10 +16,6 @@ class ThemeStore:
     def __init__(self, table: str, dynamodb: Any) -> None:
         self.table = table
         self.db = dynamodb
-
-    @classmethod
-    def from_env(cls) -> ThemeStore:
-        return cls(os.environ[c.CONTENT.env_var], client("dynamodb"))
 
     def add(self, theme: Theme) -> bool:
         """Store a new theme; False if one with its id exists."""

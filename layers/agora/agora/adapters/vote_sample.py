@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agora import contract as c
-from agora.domain.sample import VoteSample
+from agora.results.sample import VoteSample
 from agora.domain.votes import Trust
 
 SAMPLE_CAP = 300_000  # items evaluated per snapshot: ~30-60 MB read, a few seconds of parsing

@@ -1,28 +1,31 @@
-"""Vote items in the content table: one per (participant, proposal), each change a single write."""
+"""Vote items in the content table: one per (participant, proposal), each change a single write;
+and the reads of them outside the request path (the snapshot's sample, audits' recounts)."""
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from agora import contract as c
 from agora.adapters import items
-from agora.adapters.aws import client
 from agora.adapters.content import conditional_failed, is_own_write, item_when_failed, new_write
 from agora.domain.errors import Conflict
+from agora.domain.tallies import Counted
 from agora.domain.votes import Trust, Vote, VoteKey
+
+if TYPE_CHECKING:  # the sample needs numpy, which recording a vote must not wait for
+    from agora.domain.sample import VoteSample
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("vote_changed", "Your vote changed while it was being recorded; try again.")
 
 
 class VoteStore:
-    def __init__(self, table: str, dynamodb: Any) -> None:
-        self.table = table
-        self.db = dynamodb
-
-    @classmethod
-    def from_env(cls) -> VoteStore:
-        return cls(os.environ[c.CONTENT.env_var], client("dynamodb"))
+    def __init__(self, table: str, dynamodb: Any, expires_at: int) -> None:
+        self.table, self.db, self.expires_at = table, dynamodb, expires_at
 
     def put(self, vote: Vote) -> tuple[Vote, bool]:
         """Record a vote; the vote as it now stands, and whether this request changed it.
@@ -36,7 +39,7 @@ class VoteStore:
         try:
             self.db.put_item(
                 TableName=self.table,
-                Item={**items.vote_item(vote), items.WRITE: {"S": write}},
+                Item={**items.vote_item(vote, self.expires_at), items.WRITE: {"S": write}},
                 ConditionExpression="attribute_not_exists(pk) OR #key <> :key",
                 ExpressionAttributeNames={"#key": "key"},
                 ExpressionAttributeValues={":key": {"S": vote.key.value}},
@@ -52,7 +55,7 @@ class VoteStore:
             if current is not None and current.trust is Trust.UNTRUSTED and vote.trust is Trust.SEQUENCE:
                 return self._upgrade(vote)
             if current is None:  # withdrawn between the attempt and the read
-                raise Conflict("vote_changed", "Your vote changed while it was being recorded; try again.") from e
+                raise _changed_meanwhile() from e
             return current, False
         return vote, True
 
@@ -86,7 +89,7 @@ class VoteStore:
                 raise
             stored = self._when_failed(vote, e)
             if stored is None:
-                raise Conflict("vote_changed", "Your vote changed while it was being recorded; try again.") from e
+                raise _changed_meanwhile() from e
             return items.vote_from(stored), is_own_write(stored, write)
         return items.vote_from(items.deserialize(out["Attributes"])), True
 
@@ -167,3 +170,23 @@ class VoteStore:
                 elif sk == c.SUBMISSIONS_SK:
                     found.update(i["S"] for i in item.get("ids", {}).get("L", []))
         return found
+
+    def sample(self) -> VoteSample:
+        """A capped sample of whole participants' votes (adapters.vote_sample), for the snapshot."""
+        from agora.adapters.vote_sample import read_sample
+
+        return read_sample(self.db, self.table)
+
+    def scan_counted(self) -> Iterator[Counted]:
+        return scan_counted(self.table, self.db)
+
+
+def scan_counted(table: str, db: Any) -> Iterator[Counted]:
+    """Every vote and participant (a full Scan: for audits and recounts, never on a request path)."""
+    for page in db.get_paginator("scan").paginate(TableName=table):
+        for raw in page["Items"]:
+            sk = raw["sk"]["S"]
+            if sk.startswith(c.VOTE_SK) or sk == c.PROFILE_SK:
+                counted = items.counted_from(raw)
+                assert counted is not None
+                yield counted

@@ -34,7 +34,9 @@ OUTCOME = {Action.ACCEPT: Status.ACCEPTED, Action.REFUSE: Status.REFUSED, Action
 # author's appeal, a moderator's mistake: nobody has voted on it yet). An accepted one may be
 # refused when a problem shows up after publication: it leaves the sequence and the results at
 # the next snapshot, and its votes stay stored. Accepting twice would change a text people have
-# voted on, so it is refused; postponing is for a first reading only.
+# voted on, so it is refused; postponing is for a first reading only. Reopening is the undo:
+# any decision goes back to the queue, in the audit trail like the others, and the votes cast
+# meanwhile stay.
 ALLOWED_FROM = {
     Action.ACCEPT: (Status.PENDING, Status.POSTPONED, Status.REFUSED),
     Action.REFUSE: (Status.PENDING, Status.POSTPONED, Status.ACCEPTED),

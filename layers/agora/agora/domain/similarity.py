@@ -3,7 +3,8 @@
 Texts are first reduced to their words (`agora.domain.text`: no prefix, accents, case or
 punctuation). Each word, padded with a space on both sides, gives its character trigrams, so
 "vélo", "velos" and "Vélo !" share most features while word order matters little. Rare trigrams
-weigh more (smoothed IDF); vectors are L2-normalised, so a score is a cosine in [0, 1].
+weigh more (smoothed IDF); vectors are L2-normalised, so a score is a cosine in [0, 1]. The
+TF-IDF weighting (`idf`, `tf_idf`) is the one proposal clusters use too, on words.
 
 The index is an inverted list (trigram → proposals, with weights) held in numpy arrays: a lookup
 gathers the lists of the query's few dozen trigrams and sums them per proposal with one bincount,
@@ -74,10 +75,8 @@ class TextIndex:
         starts = np.r_[np.flatnonzero(_changes(codes)), len(codes)]
         vocabulary = codes[starts[:-1]]
         df, n = (np.diff(starts), len(joined)) if reference is None else (reference.frequencies(vocabulary), reference.n)
-        idf = np.repeat(_idf(df, n), np.diff(starts))
-        norms = np.sqrt(np.bincount(docs, idf**2, minlength=len(joined)))
-        weights = (idf / np.maximum(norms[docs], 1e-12)).astype(np.float32)
-        return cls(vocabulary, df, n, starts, docs, weights, len(joined))
+        weights, _ = tf_idf(docs, np.repeat(idf(df, n), np.diff(starts)), len(joined))
+        return cls(vocabulary, df, n, starts, docs, weights.astype(np.float32), len(joined))
 
     def _find(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where each code sits in the vocabulary, and whether it is there at all."""
@@ -92,9 +91,8 @@ class TextIndex:
 
     def vector(self, word_list: Sequence[str]) -> Vector:
         codes = np.unique(_trigrams(padded(word_list))[0])
-        weights = _idf(self.frequencies(codes), self.n)
-        norm = np.sqrt(np.sum(weights**2))
-        return Vector(codes, (weights / norm if norm else weights).astype(np.float32))
+        weights, _ = tf_idf(np.zeros(len(codes), np.int64), idf(self.frequencies(codes), self.n), 1)
+        return Vector(codes, weights.astype(np.float32))
 
     def scores(self, query: Vector) -> np.ndarray:
         """The cosine of the query with every indexed text."""
@@ -127,6 +125,20 @@ def _changes(*columns: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _idf(df: np.ndarray, n: int) -> np.ndarray:
-    """Smoothed inverse document frequency: a trigram nobody has weighs most, one everybody has weighs 1."""
-    return np.log((1 + n) / (1 + df)) + 1
+def idf(df: np.ndarray, n: int, *, smooth: bool = True) -> np.ndarray:
+    """Inverse document frequency of terms found in `df` of `n` texts.
+
+    Smoothed, a term nobody has weighs most and one everybody has weighs 1: a query's trigrams may
+    be in no indexed text. Plain, log(n / df): for terms already kept to those in two texts or more.
+    """
+    return np.log((1 + n) / (1 + df)) + 1 if smooth else np.log(n / df)
+
+
+def tf_idf(docs: np.ndarray, idf_of: np.ndarray, texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """TF-IDF weights of postings, L2-normalised per text, and each of the `texts` texts' norm.
+
+    A posting is one (text, term) pair, counted once however often the term repeats in the text:
+    `docs[i]` is its text and `idf_of[i]` its term's inverse document frequency.
+    """
+    norms = np.sqrt(np.bincount(docs, idf_of**2, minlength=texts))
+    return idf_of / np.maximum(norms[docs], 1e-12), norms

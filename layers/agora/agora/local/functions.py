@@ -1,7 +1,7 @@
 """Run the Lambda handlers with Lambda's one-event-per-container concurrency model.
 
 Each container is a separate load of `functions/<name>/handler.py` (its own module globals,
-like a warm Lambda container), checked out for one invocation at a time. `FunctionHost` keeps
+its own services from `agora.bootstrap.container()`, like a warm Lambda container), checked out for one invocation at a time. `FunctionHost` keeps
 containers in this process (for the in-process tests, whose moto mock lives here);
 `ProcessFunctionHost` makes each container a worker process, as Lambda does: Powertools keeps
 the event being resolved on the router *class*, so two containers sharing an interpreter would
@@ -10,6 +10,8 @@ read each other's bodies and identities.
 
 from __future__ import annotations
 
+import contextlib
+import cProfile
 import importlib.util
 import itertools
 import multiprocessing
@@ -29,6 +31,9 @@ from typing import Any, Protocol
 from agora.local import calls
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[4] / "functions"
+# Set to a directory, each worker profiles its invocations and writes `<function>-<pid>.prof` there as
+# it exits (read with `python -m pstats`): where a request's time goes inside the handlers.
+PROFILE_DIR_ENV = "AGORA_PROFILE_DIR"
 
 
 @dataclass
@@ -183,13 +188,17 @@ def _serve(conn: Connection, path: str, name: str, environment: dict[str, str]) 
         conn.send(("error", f"{type(e).__name__}: {e}"))
         return
     conn.send(("ready", None))
+    profile_dir = environment.get(PROFILE_DIR_ENV)
+    profiler = cProfile.Profile() if profile_dir else None
     while True:
         try:
             event = conn.recv()
         except (EOFError, OSError):
+            if profiler is not None:
+                profiler.dump_stats(Path(profile_dir, f"{name}-{os.getpid()}.prof"))
             return
         try:
-            with calls.invoking(name):
+            with calls.invoking(name), profiler or contextlib.nullcontext():
                 reply: tuple[str, Any] = ("ok", module.lambda_handler(event, LambdaContext(name)))
         except Exception as e:  # noqa: BLE001 - Lambda reports an unhandled error to the invoker
             reply = ("error", f"{type(e).__name__}: {e}\n{traceback.format_exc()}")

@@ -14,7 +14,7 @@ import logging
 import mimetypes
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -185,9 +185,12 @@ class Gateway:
         host: str = "127.0.0.1",
         port: int = 8000,
         origins: tuple[str, ...] = (),
+        pages: Mapping[str, str] | None = None,
     ) -> None:
         self.invoke, self.read_file, self.moderator_key = invoke, read_file, moderator_key
         self.openapi, self.web_dir = openapi, web_dir
+        # Files of web_dir rendered for this consultation at start (agora.pages), by relative path.
+        self.pages = {path: text.encode() for path, text in (pages or {}).items()}
         self.origins = frozenset(origins)
         self.server = Server((host, port), self._handler_class())
         self.server.daemon_threads = True
@@ -315,7 +318,10 @@ class Gateway:
                         target = target / "index.html"
                     if target.is_relative_to(root) and target.is_file():
                         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                        return self._send(HTTPStatus.OK, target.read_bytes(), {"Content-Type": kind, **PAGES})
+                        if kind.startswith("text/"):  # web/ is UTF-8; a preview robot may not read <meta charset>
+                            kind += "; charset=utf-8"
+                        data = gateway.pages.get(target.relative_to(root).as_posix()) or target.read_bytes()
+                        return self._send(HTTPStatus.OK, data, {"Content-Type": kind, **PAGES})
                 self._error(HTTPStatus.NOT_FOUND, "no_such_route", f"No route GET {path}.")
 
             def _error(self, status: HTTPStatus, code: str, message: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,23 +16,16 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from agora import config, contract
+from agora import bootstrap, contract
 from agora.adapters import aws
 from agora.local import moto_fixes, poller, resources
 from agora.local.functions import FUNCTIONS_DIR, FunctionHost
 from agora.local.gateway import match, proxy_event
-from agora.services import idempotency, wiring
 
 REGION = "eu-west-3"
 DEMO = FUNCTIONS_DIR.parent / "consultations" / "demo.toml"
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
-
-
-def reset_process_caches() -> None:
-    for cached in [*vars(wiring).values(), aws.client, config.current, idempotency._store]:
-        if hasattr(cached, "cache_clear"):
-            cached.cache_clear()
 
 
 @dataclass
@@ -60,9 +54,6 @@ class Calls:
     def reads(self) -> int:
         return sum(n for op, n in self.by_operation.items() if op in READS)
 
-    def reset(self) -> None:
-        self.by_operation.clear()
-
 
 class InProcessStack:
     def __init__(self, consultation_file: Path = DEMO, prefix: str = "it") -> None:
@@ -72,6 +63,8 @@ class InProcessStack:
         self._saved: dict[str, str | None] = {}
         self._counted: dict[str, str] = {}  # shard -> last sequence number handed to score
         self._mock = mock_aws()
+        self._installed = ExitStack()
+        self.services: bootstrap.Services | None = None  # the one root its containers share
 
     def __enter__(self) -> InProcessStack:
         self._set(
@@ -95,11 +88,19 @@ class InProcessStack:
             boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), prefix=self.prefix, region=REGION
         )
         self._set(dict(self.env))
-        reset_process_caches()
+        aws.client.cache_clear()  # clients made before the mock started would reach out of it
+        self.services = self._installed.enter_context(bootstrap.installed(bootstrap.Services.from_environment()))
         return self
 
+    def cold_start(self) -> None:
+        """Every container cold again, sharing a new root: nothing cached from S3, rate-limit windows empty."""
+        self._installed.close()
+        self.services = self._installed.enter_context(bootstrap.installed(bootstrap.Services.from_environment()))
+        self.functions = FunctionHost()
+
     def __exit__(self, *_: object) -> None:
-        reset_process_caches()
+        self._installed.close()
+        aws.client.cache_clear()
         self._mock.stop()
         for name, value in self._saved.items():
             if value is None:

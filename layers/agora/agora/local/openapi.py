@@ -92,11 +92,11 @@ def credentials(modules: list[ModuleType]) -> dict[str, str]:
     for module in modules:
         for (rule, methods, *_), func in module.router._routes.items():
             deps = {
-                getattr(meta, "dependency", None)
+                getattr(getattr(meta, "dependency", None), "__func__", None)
                 for hint in typing.get_type_hints(func, include_extras=True).values()
                 for meta in getattr(hint, "__metadata__", ())
             }
-            kind = "participant" if http.participant in deps else "optional" if http.maybe_participant in deps else None
+            kind = "participant" if http.Participants.required in deps else "optional" if http.Participants.optional in deps else None
             if kind:
                 path = rule.replace("<", "{").replace(">", "}")
                 for method in methods:

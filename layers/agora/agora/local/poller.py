@@ -1,15 +1,26 @@
 """Feed score with real DynamoDB stream batches, with Lambda's event source mapping semantics.
 
 Per shard, in order: records that match no filter are skipped; a batch goes to the function
-with the shard id (as a tumbling-window event does); a partial-batch failure retries from the
-lowest failed record; an exception bisects the batch; after `max_retries` a batch is sent to
-the on-failure queue and skipped, so one poison record never blocks the shard.
+with the shard id; a partial-batch failure retries from the lowest failed record; an exception
+bisects the batch; after `max_retries` a batch is sent to the on-failure queue and skipped, so
+one poison record never blocks the shard.
+
+Tumbling windows, as Lambda runs them (`TumblingWindowInSeconds`): windows are aligned on the
+clock; a record belongs to the window open when it is read. Each invocation of a window gets the
+state the previous successful one returned (a failed or bisected invocation is retried with the
+state it had), and a response without a state is a failed invocation. Once the window's end has
+passed, a final invocation (no records, `isFinalInvokeForWindow`) hands over the last state; if it
+fails, the shard waits until it succeeds. A state over 1 MB ends the window early. The position
+kept on disk moves only when a window closes: a stack stopped mid-window reads the window's
+records again into a fresh state, and score's checkpoint skips what it had committed.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +77,29 @@ class PollerStats:
     redelivered: int = 0
     retries: int = 0
     dead_lettered: int = 0
+    windows: int = 0  # windows closed by a successful final invocation
     errors: list[str] = field(default_factory=list)
+
+
+STATE_LIMIT_BYTES = 1_000_000  # Lambda's limit on a window's state, per shard
+
+
+@dataclass
+class OpenWindow:
+    start: float
+    end: float
+    state: dict[str, Any] = field(default_factory=dict)
+    terminated_early: bool = False
+
+    def fields(self, final: bool) -> dict[str, Any]:
+        """The tumbling-window part of an event, as Lambda sends it."""
+        iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))  # noqa: E731
+        return {"window": {"start": iso(self.start), "end": iso(self.end)}, "state": self.state,
+                "isFinalInvokeForWindow": final, "isWindowTerminatedEarly": final and self.terminated_early}  # fmt: skip
+
+
+class StateMissing(RuntimeError):
+    """A windowed invocation answered without a state: Lambda counts it as failed."""
 
 
 class StreamPoller:
@@ -81,16 +114,20 @@ class StreamPoller:
         redeliver_every: int = 0,
         idle_wait: float = 0.05,
         position_file: Path | None = None,
+        window_seconds: float = contract.SCORE_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.streams, self.stream_arn, self.invoke, self.send_to_dlq = streams, stream_arn, invoke, send_to_dlq
         self.batch_size, self.max_retries, self.redeliver_every = batch_size, max_retries, redeliver_every
-        self.idle_wait = idle_wait
+        self.idle_wait, self.window_seconds, self.clock = idle_wait, window_seconds, clock
         self.stats = PollerStats()
-        # shard -> last sequence number handed over (or skipped); kept on disk, like the event source
-        # mapping's checkpoint, so a restart resumes after it: score's checkpoints absorb the
-        # at-least-once overlap of a stop between a delivery and its record here.
+        # shard -> last sequence number handed over (or skipped) outside an open window; kept on
+        # disk, like the event source mapping's checkpoint, so a restart resumes after it: score's
+        # checkpoints absorb the at-least-once overlap of a stop between a delivery and its record here.
         self.position_file = position_file
         self.position: dict[str, str] = read_json(position_file, {}) if position_file else {}
+        self.read: dict[str, str] = dict(self.position)  # shard -> last sequence number read
+        self.windows: dict[str, OpenWindow] = {}
         self._stop = threading.Event()
         self._progress = threading.Condition()
         self._passes = 0
@@ -107,8 +144,9 @@ class StreamPoller:
         self._thread.join(timeout=timeout)
 
     def drained(self, timeout: float) -> bool:
-        """Block until a pass that began after this call found nothing new: every change made
-        before the call has been handed to score (for tests, seeding and benchmarks)."""
+        """Block until a pass that began after this call found nothing new and no window open:
+        every change made before the call has been counted by score (for tests, seeding and
+        benchmarks; it takes up to a window)."""
         with self._progress:
             begun = self._passes
             return self._progress.wait_for(lambda: self._last_idle_pass > begun, timeout)
@@ -130,7 +168,7 @@ class StreamPoller:
             except Exception as e:  # noqa: BLE001 - the poller must outlive a hiccup of the local server
                 self.stats.errors.append(f"{type(e).__name__}: {e}")
                 read = -1
-            if read == 0:
+            if read == 0 and not self.windows:
                 with self._progress:
                     self._last_idle_pass = this_pass
                     self._progress.notify_all()
@@ -138,7 +176,11 @@ class StreamPoller:
                 self._stop.wait(self.idle_wait)
 
     def _poll_shard(self, shard_id: str) -> int:
-        after = self.position.get(shard_id)
+        now = self.clock()
+        window = self.windows.get(shard_id)
+        if window is not None and now >= window.end and not self._close(shard_id, window):
+            return 0  # Lambda suspends the shard until the window's final invocation succeeds
+        after = self.read.get(shard_id)
         kwargs: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard_id}
         if after is None:
             kwargs["ShardIteratorType"] = "TRIM_HORIZON"
@@ -156,26 +198,61 @@ class StreamPoller:
             return 0
         records = [as_lambda_delivers(r, self.stream_arn) for r in records]
         batch = [r for r in records if wanted(r)]
+        window = self.windows.get(shard_id)
+        if batch and window is None and self.window_seconds > 0:
+            start = math.floor(now / self.window_seconds) * self.window_seconds
+            window = self.windows[shard_id] = OpenWindow(start, start + self.window_seconds)
         if batch:
-            self._deliver(shard_id, batch)
-        self._advance(shard_id, records[-1]["dynamodb"]["SequenceNumber"])
+            self._deliver(shard_id, batch, window)
+        self.read[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
+        if window is None:
+            self._advance(shard_id)
         return len(records)
 
-    def _advance(self, shard_id: str, sequence: str) -> None:
-        self.position[shard_id] = sequence
+    def _close(self, shard_id: str, window: OpenWindow) -> bool:
+        """The window's final invocation; on success the position moves past the window's records."""
+        event = self._event(shard_id, [], window, final=True)
+        try:
+            self._invoke(event, window)
+            self._maybe_redeliver(event, window, self.stats.windows + 1)
+        except Exception as e:  # noqa: BLE001 - retried at the next pass, as Lambda retries it
+            self.stats.errors.append(f"{shard_id}: window's final invocation failed: {type(e).__name__}: {e}")
+            return False
+        del self.windows[shard_id]
+        self.stats.windows += 1
+        self._advance(shard_id)
+        return True
+
+    def _advance(self, shard_id: str) -> None:
+        if shard_id not in self.read:
+            return
+        self.position[shard_id] = self.read[shard_id]
         if self.position_file is not None:
             write_atomically(self.position_file, json.dumps(self.position).encode())
 
-    def _deliver(self, shard_id: str, batch: list[dict[str, Any]]) -> None:
+    def _invoke(self, event: dict[str, Any], window: OpenWindow | None) -> dict[str, Any]:
+        """One invocation; a windowed one hands its state on (an invocation that fails keeps the
+        state it was given, so its retry starts from there)."""
+        response = self.invoke(event) or {}
+        if window is not None:
+            if not isinstance(response.get("state"), dict):
+                raise StateMissing("the response of a tumbling-window invocation has no state")
+            window.state = response["state"]
+            if len(json.dumps(window.state)) > STATE_LIMIT_BYTES:
+                window.end, window.terminated_early = self.clock(), True
+        return response
+
+    def _deliver(self, shard_id: str, batch: list[dict[str, Any]], window: OpenWindow | None = None) -> None:
         attempts = 0
         while batch:
+            event = self._event(shard_id, batch, window)
             try:
-                response = self.invoke(self._event(shard_id, batch)) or {}
+                response = self._invoke(event, window)
             except Exception as e:  # noqa: BLE001 - Lambda bisects a batch whose invocation failed
                 self.stats.errors.append(f"{type(e).__name__}: {e}")
                 if len(batch) > 1:  # splitting a batch does not count towards the retry quota
                     half = len(batch) // 2
-                    self._deliver(shard_id, batch[:half])
+                    self._deliver(shard_id, batch[:half], window)
                     batch = batch[half:]
                     continue
                 attempts += 1
@@ -188,9 +265,7 @@ class StreamPoller:
             if not failed:
                 self.stats.batches += 1
                 self.stats.records += len(batch)
-                if self.redeliver_every and self.stats.batches % self.redeliver_every == 0:
-                    self.stats.redelivered += 1
-                    self.invoke(self._event(shard_id, batch))  # at-least-once: the same batch again
+                self._maybe_redeliver(event, window, self.stats.batches)
                 return
             attempts += 1
             start = min(failed)
@@ -202,8 +277,16 @@ class StreamPoller:
                 return
             self.stats.retries += 1
 
-    def _event(self, shard_id: str, batch: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"Records": batch, "shardId": shard_id, "eventSourceARN": self.stream_arn, "state": {}}
+    def _maybe_redeliver(self, event: dict[str, Any], window: OpenWindow | None, nth: int) -> None:
+        """At-least-once: every Nth batch (and Nth window's final invocation) is sent again, with
+        the state it had."""
+        if self.redeliver_every and nth % self.redeliver_every == 0:
+            self.stats.redelivered += 1
+            self._invoke(event, window)
+
+    def _event(self, shard_id: str, batch: list[dict[str, Any]], window: OpenWindow | None = None, final: bool = False) -> dict[str, Any]:
+        event = {"Records": batch, "shardId": shard_id, "eventSourceARN": self.stream_arn}
+        return event | (window.fields(final) if window is not None else {})
 
     def _dead_letter(self, shard_id: str, batch: list[dict[str, Any]]) -> None:
         self.stats.dead_lettered += len(batch)

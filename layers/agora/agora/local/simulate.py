@@ -37,6 +37,7 @@ IDEAS = (
 @dataclass
 class Report:
     participants: int = 0
+    not_started: int = 0  # citizens still waiting when the time allowed ran out
     proposals: int = 0
     votes: int = 0
     requests: int = 0
@@ -60,7 +61,7 @@ class Report:
     def lines(self) -> list[str]:
         rate = self.requests / self.seconds if self.seconds else 0.0
         return [
-            f"participants: {self.participants}",
+            f"participants: {self.participants}" + (f" ({self.not_started} not started in the time allowed)" if self.not_started else ""),
             f"proposals submitted: {self.proposals}",
             f"votes cast: {self.votes}",
             f"requests: {self.requests} in {self.seconds:.1f} s ({rate:.0f}/s)",
@@ -118,18 +119,29 @@ def citizen(
 
 
 def simulate(
-    base_url: str, participants: int, propose_share: float = 0.1, concurrency: int = 8, seed: int = 1, progress: bool = True
+    base_url: str,
+    participants: int,
+    propose_share: float = 0.1,
+    concurrency: int = 8,
+    seed: int = 1,
+    progress: bool = True,
+    seconds: float | None = None,
 ) -> Report:
+    """Run `participants` citizens; with `seconds`, those not started by then are left out (and
+    counted in `not_started`), so a burst on a slow machine stops in bounded time."""
     base = Api(base_url)
     consultation = base.call("GET", "/consultation")
     report = Report()
     started = time.perf_counter()
     seeds = random.Random(seed)
+
+    def one(api: Api, rng: random.Random) -> tuple[dict[str, int], list[str], list[float]]:
+        if seconds is not None and time.perf_counter() - started > seconds:
+            return {"not_started": 1}, [], []
+        return citizen(api, consultation, rng, propose_share)
+
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = [
-            pool.submit(citizen, Api(base_url, address=address(seeds)), consultation, random.Random(seeds.random()), propose_share)
-            for _ in range(participants)
-        ]
+        futures = [pool.submit(one, Api(base_url, address=address(seeds)), random.Random(seeds.random())) for _ in range(participants)]
         for future in tqdm(as_completed(futures), total=participants, unit="citizen", disable=not progress):
             report.add(*future.result())
     report.seconds = time.perf_counter() - started

@@ -9,8 +9,10 @@ import logging
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from agora.local.poller import StreamPoller
 from agora.local.scheduler import Scheduler
 
 REGION = "eu-west-3"
+STOP_SECONDS = 4.0  # Ctrl-C to exit within 5 s
 WEB_DIR = FUNCTIONS_DIR.parent / "web"
 
 
@@ -40,6 +43,7 @@ class Options:
     moderator_key: str = ""
     snapshot_every: float = 300.0
     redeliver_every: int = 0  # chaos: hand every Nth stream batch to score twice
+    tally_window: float = contract.LOCAL_SCORE_WINDOW_SECONDS  # score's tumbling window; 0: a commit per batch
     data_dir: Path | None = None  # default: .agora/<slug>/
     fresh: bool = False  # start empty
     engine: str = "dynamodb-local"  # or "moto": in memory, nothing kept (the benchmarks' baseline)
@@ -60,7 +64,7 @@ class EmbeddedStack:
         self.dynamodb_local = DynamoDBLocal(self.data.dynamodb, self.data.dynamodb_log) if self.persistent else None
         self.moto = MotoServer()
         self.env: dict[str, str] = {}
-        self._stopping: list[Any] = []  # the running parts, stopped together
+        self._stopping: list[tuple[str, Any]] = []  # the running parts (name, stop), stopped together
         self._closing: list[Any] = []  # then the data directory, last
 
     @property
@@ -86,10 +90,10 @@ class EmbeddedStack:
             self._closing.append(lambda: shutil.rmtree(self.data.root, ignore_errors=True))
         if self.dynamodb_local is not None:
             self.dynamodb_local.start()
-            self._stopping.append(self.dynamodb_local.stop)
+            self._stopping.append(("DynamoDB Local", self.dynamodb_local.stop))
             self.moto.forward_dynamodb_to(self.dynamodb_local.url)
         self.moto.start()
-        self._stopping.append(self.moto.stop)
+        self._stopping.append(("moto", self.moto.stop))
         self.aws_endpoint = self.moto.url
         self.dynamodb_endpoint = self.dynamodb_local.url if self.dynamodb_local else self.moto.url
         self._configure_process()
@@ -100,7 +104,10 @@ class EmbeddedStack:
         self.bucket_mirror.restore(s3, self.env[contract.BUCKET_ENV])
 
         self.functions = ProcessFunctionHost()
-        self._stopping.append(lambda: self.functions.stop(grace=1.5))
+        self._stopping.append(("the function workers", lambda: self.functions.stop(grace=1.5)))
+        from agora import pages  # imported when needed, as `consultation` below imports the config
+
+        consultation = self.consultation
         self.gateway = Gateway(
             invoke=self.functions.invoke,
             read_file=self.read_file,
@@ -109,7 +116,8 @@ class EmbeddedStack:
             web_dir=WEB_DIR if WEB_DIR.is_dir() else None,
             host=self.options.host,
             port=self.options.port,
-            origins=self.consultation.origins,
+            origins=consultation.origins,
+            pages=pages.rendered(WEB_DIR, consultation) if WEB_DIR.is_dir() else None,
         )
         os.environ[contract.PUBLIC_BASE_URL_ENV] = self.gateway.url + FILES_PREFIX.rstrip("/")
         os.environ[contract.WEB_ORIGIN_ENV] = self.gateway.url  # CORS: the pages' own origin
@@ -123,18 +131,19 @@ class EmbeddedStack:
             invoke=lambda event: self.functions.invoke(contract.Function.SCORE.value, event),
             send_to_dlq=lambda body: sqs.send_message(QueueUrl=self.env[resources.DLQ_ENV], MessageBody=body),
             redeliver_every=self.options.redeliver_every,
+            window_seconds=self.options.tally_window,
             position_file=self.data.stream_position if self.persistent else None,
         )
         self.scheduler = Scheduler(self.options.snapshot_every, self.snapshot)
         self._serving = threading.Thread(target=self.gateway.serve_forever, name="gateway", daemon=True)
         self._serving.start()
-        self._stopping.append(self.gateway.shutdown)
+        self._stopping.append(("the gateway", self.gateway.shutdown))
         self.poller.start()
-        self._stopping.append(lambda: self.poller.stop(timeout=1.0))  # the whole stop fits in 5 s
+        self._stopping.append(("the stream poller", lambda: self.poller.stop(timeout=1.0)))
         # Publish right away: an empty stack's first pool and manifest, a restarted one's current figures.
         self.scheduler.run_now()
         self.scheduler.start()
-        self._stopping.append(lambda: self.scheduler.stop(timeout=1.0))
+        self._stopping.append(("the scheduler", lambda: self.scheduler.stop(timeout=1.0)))
 
     def snapshot(self) -> Any:
         """The scheduled job: snapshot, then keep the bucket bounded and on disk."""
@@ -150,11 +159,15 @@ class EmbeddedStack:
         nothing they leave is half-written (atomic files, SQLite's journal, the manifest written last,
         a batch not yet recorded as handed over is delivered again), so none waits for another."""
         parts, self._stopping = self._stopping, []
-        stopping = [threading.Thread(target=part, name="stopping", daemon=True) for part in parts]
+        stopping = [threading.Thread(target=part, name=f"stopping {name}", daemon=True) for name, part in parts]
         for thread in stopping:
             thread.start()
+        deadline = time.monotonic() + STOP_SECONDS  # one bound for them all, not one each in turn
         for thread in stopping:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if late := [t.name.removeprefix("stopping ") for t in stopping if t.is_alive()]:
+            # Left to the exit: the workers and DynamoDB Local get SIGTERM as this process ends.
+            print(f"still stopping after {STOP_SECONDS:.0f} s, left to the exit: {', '.join(late)}", file=sys.stderr, flush=True)
         while self._closing:
             self._closing.pop()()
 

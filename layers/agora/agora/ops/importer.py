@@ -104,9 +104,10 @@ def run(
     run_sk = ledger.run_started(operator, clock())
     started = time.perf_counter()
     writer = Writer(db, table, progress)
-    report.participants = writer.write("participants", ((items.participant_item(p),) for p in planned.participants), len(planned.participants))
+    expires_at = consultation.personal_data_expiry()
+    report.participants = writer.write("participants", ((items.participant_item(p, expires_at),) for p in planned.participants), len(planned.participants))
     report.proposals = writer.write("proposals", (_proposal_unit(p) for p in planned.proposals), len(planned.proposals))
-    report.votes = writer.write("votes", ((items.vote_item(v),) for v in planned.votes), len(planned.votes))
+    report.votes = writer.write("votes", ((items.vote_item(v, expires_at),) for v in planned.votes), len(planned.votes))
     report.seconds = time.perf_counter() - started
     ledger.finish(run_sk, operator, clock(), report)
     return report

@@ -8,17 +8,17 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from agora.adapters.bucket import CachedObject
 from agora.config import Consultation
 from agora.domain.errors import NotFound
+from agora.services import ports
 
 
 class ConsultationService:
     def __init__(
         self,
         consultation: Consultation,
-        manifest: CachedObject[dict[str, Any]],
-        summary: CachedObject[dict[str, Any]],
+        manifest: ports.Published[dict[str, Any]],
+        summary: ports.Published[dict[str, Any]],
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.consultation, self.manifest, self.summary, self.clock = consultation, manifest, summary, clock

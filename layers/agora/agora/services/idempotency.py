@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
-from functools import cache
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import (
@@ -13,16 +12,6 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-
-from agora import contract
-
-@cache
-def _store() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=os.environ[contract.IDEMPOTENCY.env_var],
-        key_attr=contract.IDEMPOTENCY.partition_key,
-        expiry_attr=contract.IDEMPOTENCY.ttl_attribute or "expiration",
-    )
 
 
 def derived_id(*parts: str | None) -> str | None:
@@ -34,21 +23,32 @@ def derived_id(*parts: str | None) -> str | None:
     return hashlib.sha256("\x1f".join(p or "" for p in parts).encode()).hexdigest()[:32]
 
 
-def once(
-    key: tuple[str | None, ...], action: Callable[[], dict[str, Any]], payload: dict[str, Any], lambda_context: Any
-) -> dict[str, Any]:
-    """Run `action` once per key (whose last part is the client's Idempotency-Key, or None for no key)."""
-    if key[-1] is None:
-        return action()
-    config = IdempotencyConfig(
-        event_key_jmespath="key",
-        payload_validation_jmespath="payload",  # the same key with another body is refused, not replayed
-        expires_after_seconds=24 * 3600,
-    )
-    config.register_lambda_context(lambda_context)  # so a crashed attempt's lock expires with the invocation
+Action = Callable[[], dict[str, Any]]
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=config)
-    def run(request: dict[str, Any]) -> dict[str, Any]:
-        return action()
 
-    return run(request={"key": list(key), "payload": payload})
+class PowertoolsOnce:  # a ports.Once
+    """Run an action once per key (whose last part is the client's Idempotency-Key, or None for no
+    key); a retry gets the first answer, the same key with another payload is refused."""
+
+    def __init__(self, table: str, key_attribute: str, expiry_attribute: str) -> None:
+        self.table, self.key_attribute, self.expiry_attribute = table, key_attribute, expiry_attribute
+
+    @cached_property
+    def _store(self) -> DynamoDBPersistenceLayer:
+        return DynamoDBPersistenceLayer(table_name=self.table, key_attr=self.key_attribute, expiry_attr=self.expiry_attribute)
+
+    def __call__(self, key: tuple[str | None, ...], action: Action, payload: dict[str, Any], lambda_context: Any) -> dict[str, Any]:
+        if key[-1] is None:
+            return action()
+        config = IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="payload",  # the same key with another body is refused, not replayed
+            expires_after_seconds=24 * 3600,
+        )
+        config.register_lambda_context(lambda_context)  # so a crashed attempt's lock expires with the invocation
+
+        @idempotent_function(data_keyword_argument="request", persistence_store=self._store, config=config)
+        def run(request: dict[str, Any]) -> dict[str, Any]:
+            return action()
+
+        return run(request={"key": list(key), "payload": payload})

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agora.adapters.aws import transient
-from agora.adapters.content import ContentStore
-from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain.errors import Conflict, DomainError, NotFound, Unavailable
 from agora.domain.proposals import (
@@ -26,6 +24,7 @@ from agora.domain.proposals import (
     check_refusal,
     validate_text,
 )
+from agora.services import ports
 from agora.services.similar import Review, SimilarityService
 from agora.services.themes import ThemeService
 
@@ -41,17 +40,32 @@ class Outcome:
     error: DomainError | None = None
 
 
+@dataclass(frozen=True)
+class Bulk:
+    """What a bulk action did: each proposal's outcome, in the order asked (duplicates once)."""
+
+    action: Action
+    outcomes: list[Outcome]
+
+    @property
+    def done(self) -> int:
+        return sum(o.decided is not None for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return len(self.outcomes) - self.done
+
+
 class ModerationService:
     def __init__(
         self,
         consultation: Consultation,
-        content: ContentStore,
-        store: ProposalStore,
+        store: ports.ProposalStore,
         similar: SimilarityService,
         themes: ThemeService,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.consultation, self.content, self.store, self.clock = consultation, content, store, clock
+        self.consultation, self.store, self.clock = consultation, store, clock
         self.similar, self.themes = similar, themes
         self.settings = consultation.moderation
 
@@ -61,10 +75,10 @@ class ModerationService:
         limit = limit or self.settings.queue_page
         now = self.clock()
         taken: list[Proposal] = []
-        for candidate, _ in self.content.proposals_by_status(Status.PENDING):
+        for candidate, _ in self.store.by_status(Status.PENDING):
             if candidate.lock_owner not in (None, moderator) and (candidate.lock_until or 0) >= now:
                 continue
-            locked = self.content.lock(candidate.id, moderator, now, now + self.settings.lock_seconds)
+            locked = self.store.lock(candidate.id, moderator, now, now + self.settings.lock_seconds)
             if locked is not None:
                 taken.append(locked)
                 if len(taken) >= limit:
@@ -92,17 +106,17 @@ class ModerationService:
         """Extend this moderator's locks while they work: each proposal's new lock end, or None when
         another moderator holds it or it was decided meanwhile."""
         now = self.clock()
-        renewed = {pid: self.content.lock(pid, moderator, now, now + self.settings.lock_seconds) for pid in dict.fromkeys(proposal_ids)}
+        renewed = {pid: self.store.lock(pid, moderator, now, now + self.settings.lock_seconds) for pid in dict.fromkeys(proposal_ids)}
         return {pid: p.lock_until if p else None for pid, p in renewed.items()}
 
     def pending(self) -> int:
-        return self.content.count_by_status(Status.PENDING)
+        return self.store.count(Status.PENDING)
 
     def listed(self, status: Status, after: str | None, limit: int) -> tuple[list[Proposal], str | None]:
         """A page of the proposals with a status, oldest first, and the cursor after the last (None at the end)."""
         found: list[Proposal] = []
         last: str | None = None
-        for proposal, cursor in self.content.proposals_by_status(status, after):
+        for proposal, cursor in self.store.by_status(status, after):
             if len(found) == limit:
                 return found, last
             found.append(proposal)
@@ -110,7 +124,7 @@ class ModerationService:
         return found, None
 
     def decisions(self, proposal_id: str) -> list[Decision]:
-        if self.content.get_proposal(proposal_id) is None:
+        if self.store.get(proposal_id) is None:
             raise NotFound("proposal_not_found", f"No proposal {proposal_id}.")
         return self.store.decisions(proposal_id)
 
@@ -124,7 +138,7 @@ class ModerationService:
         reason: str | None = None,
         duplicate_of: str | None = None,
         themes: tuple[str, ...] = (),
-    ) -> list[Outcome]:
+    ) -> Bulk:
         """The same action on each proposal. What is wrong with the request itself (a reason off
         the charter, an unknown theme) refuses it whole; what is wrong with one proposal (locked,
         already decided) leaves that one alone and is reported beside the others."""
@@ -147,7 +161,7 @@ class ModerationService:
                 if not transient(e):
                     raise
                 outcomes.append(Outcome(proposal_id, error=Unavailable("overloaded", "The service was busy; retry this one.")))
-        return outcomes
+        return Bulk(action, outcomes)
 
     # --- how each action changes a proposal ------------------------------------------------------
 
@@ -167,7 +181,7 @@ class ModerationService:
 
     def _refusal(self, reason: str, duplicate_of: str | None) -> Ruling:
         check_refusal(reason, self.settings.refusal_reasons, duplicate_of)
-        original = self.content.get_proposal(duplicate_of, consistent=True) if duplicate_of else None
+        original = self.store.get(duplicate_of, consistent=True) if duplicate_of else None
 
         def refuse(p: Proposal) -> Proposal:
             if duplicate_of:
@@ -177,7 +191,7 @@ class ModerationService:
         return refuse
 
     def _decide(self, moderator: str, proposal_id: str, action: Action, ruling: Ruling) -> Proposal:
-        current = self.content.get_proposal(proposal_id, consistent=True)
+        current = self.store.get(proposal_id, consistent=True)
         if current is None:
             raise NotFound("proposal_not_found", f"No proposal {proposal_id}.")
         check_allowed(current, action)

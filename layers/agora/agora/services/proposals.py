@@ -5,11 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from agora.adapters.bucket import CachedObject
-from agora.adapters.content import ContentStore
-from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain import search
 from agora.domain.errors import InvalidInput, NotFound, RateLimited, Unavailable
@@ -19,7 +16,7 @@ from agora.domain.opening import check_open
 from agora.domain.proposals import Indexed, Proposal, validate_text, visible_to
 from agora.domain.submissions import admit
 from agora.domain.text import words
-from agora.services.participants import TakingPart
+from agora.services import idempotency, ports
 
 if TYPE_CHECKING:  # its vectors need numpy, which submitting a proposal should not wait for
     from agora.adapters.proposal_index import ProposalIndex
@@ -32,15 +29,38 @@ class ProposalService:
     def __init__(
         self,
         consultation: Consultation,
-        content: ContentStore,
-        store: ProposalStore,
-        index: CachedObject[ProposalIndex],
+        store: ports.ProposalStore,
+        index: ports.Published[ProposalIndex],
+        once: ports.Once,
         taking_part: TakingPart,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.consultation, self.content, self.store, self.index, self.clock = consultation, content, store, index, clock
+        self.consultation, self.store, self.index, self.once, self.clock = consultation, store, index, once, clock
         self.taking_part = taking_part
         self.per_source = SlidingWindow(consultation.proposals.per_source_per_hour, 3600)
+
+    def submit_once(
+        self,
+        author_id: str,
+        text: str,
+        language: str | None,
+        address: str | None,
+        idempotency_key: str | None,
+        request: dict[str, Any],
+        lambda_context: Any = None,
+    ) -> tuple[dict[str, str], bool]:
+        """`submit`, once per Idempotency-Key: a retry gets the first answer; the same key with
+        another `request` body is refused. The stored proposal's id and status, and whether this
+        request stored it (not a replay)."""
+        stored: list[Proposal] = []
+
+        def create() -> dict[str, str]:
+            proposal_id = idempotency.derived_id("proposal", author_id, idempotency_key)
+            stored.append(self.submit(author_id, text, language, address, proposal_id=proposal_id))
+            return {"id": stored[0].id, "status": stored[0].status.value}
+
+        answer = self.once(("propose", author_id, idempotency_key), create, request, lambda_context)
+        return answer, bool(stored)
 
     def submit(
         self, author_id: str, text: str, language: str | None, address: str | None = None, proposal_id: str | None = None
@@ -76,7 +96,7 @@ class ProposalService:
         raise Unavailable("busy", "Too many proposals at once from this participant; retry in a moment.")
 
     def _already_stored(self, proposal: Proposal) -> Proposal:
-        stored = self.content.get_proposal(proposal.id, consistent=True)
+        stored = self.store.get(proposal.id, consistent=True)
         if stored is None:  # counted in the caps but not stored: impossible, both are in one transaction
             raise Unavailable("busy", "This proposal is still being stored; retry in a moment.")
         if (stored.original_text or stored.text) != proposal.text:  # a moderator may have corrected the text
@@ -87,7 +107,7 @@ class ProposalService:
 
     def get(self, proposal_id: str, viewer_id: str | None) -> Proposal:
         """An accepted proposal for anyone; a pending, postponed or refused one only for its author."""
-        proposal = self.content.get_proposal(proposal_id)
+        proposal = self.store.get(proposal_id)
         if proposal is None or not visible_to(proposal, viewer_id):
             raise NotFound("proposal_not_found", f"No proposal {proposal_id} is visible to you.")
         return proposal

@@ -8,19 +8,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.adapters.bucket import CachedObject
 from agora.adapters.pool import PublishedPool
-from agora.adapters.votes import VoteStore
 from agora.config import SequenceConfig
 from agora.domain.errors import RateLimited
 from agora.domain.identity import Signer
 from agora.domain.limits import SlidingWindow
-from agora.domain.sequencing import SequenceSettings, select_sequence
+from agora.domain.sequencing import SequencePolicy, select_sequence
+from agora.services import ports
 
 
-def settings_for(sequence: SequenceConfig) -> SequenceSettings:
+def policy_for(sequence: SequenceConfig) -> SequencePolicy:
     """The consultation's choices of exposure and retirement; the rest of the policy is agora's."""
-    return SequenceSettings(min_votes=sequence.min_votes, retire_at=sequence.retire_at, new_share=sequence.new_share)
+    return SequencePolicy(min_votes=sequence.min_votes, retire_at=sequence.retire_at, new_share=sequence.new_share)
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class Served:
 class SequenceService:
     def __init__(
         self,
-        votes: VoteStore,
-        pool: CachedObject[PublishedPool],
+        votes: ports.VoteStore,
+        pool: ports.Published[PublishedPool],
         signer: Signer,
         sequence: SequenceConfig = SequenceConfig(),
         per_minute: int = 20,
@@ -43,7 +42,7 @@ class SequenceService:
         rng: np.random.Generator | None = None,
     ) -> None:
         self.votes, self.pool, self.signer, self.clock = votes, pool, signer, clock
-        self.settings, self.max_size = settings_for(sequence), sequence.size
+        self.policy, self.max_size = policy_for(sequence), sequence.size
         self.per_participant = SlidingWindow(per_minute, 60)
         self.rng = rng or np.random.default_rng()
 
@@ -59,7 +58,7 @@ class SequenceService:
         if published is None:
             return []
         excluded = self.votes.not_to_serve(participant_id)
-        chosen = select_sequence(published.pool, excluded, min(size, self.max_size), self.rng, self.settings)
+        chosen = select_sequence(published.pool, excluded, min(size, self.max_size), self.rng, self.policy)
         issued = int(now)
         return [
             Served(

@@ -6,11 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agora.adapters.bucket import CachedObject
-from agora.adapters.content import ContentStore
-from agora.adapters.items import status_sort_key
 from agora.adapters.proposal_index import EMPTY, ProposalIndex
-from agora.adapters.proposals import ProposalStore
 from agora.config import Consultation
 from agora.domain.errors import NotFound, RateLimited
 from agora.domain.identity import network_key
@@ -19,6 +15,7 @@ from agora.domain.proposals import UNDECIDED, Indexed, Proposal, Status, visible
 from agora.domain.similarity import DUPLICATE, RELATED
 from agora.domain.text import words
 from agora.domain.themes import suggest
+from agora.services import ports
 
 # The index may lack proposals submitted shortly before it was published (the status index is
 # eventually consistent): moderators' fresh look-ups go back this far before it.
@@ -47,13 +44,12 @@ class SimilarityService:
     def __init__(
         self,
         consultation: Consultation,
-        index: CachedObject[ProposalIndex],
-        content: ContentStore,
-        store: ProposalStore,
+        index: ports.Published[ProposalIndex],
+        store: ports.ProposalStore,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.prefixes = tuple(consultation.proposals.prefix.values())
-        self.index, self.content, self.store, self.clock = index, content, store, clock
+        self.index, self.store, self.clock = index, store, clock
         limits = consultation.lookups
         self.per_participant = SlidingWindow(limits.similar_per_participant_per_minute, 60)
         self.per_source = SlidingWindow(limits.similar_per_source_per_minute, 60)
@@ -72,7 +68,7 @@ class SimilarityService:
         if row is not None:
             text = public.entries[row].text
         else:
-            proposal = self.content.get_proposal(proposal_id)
+            proposal = self.store.get(proposal_id)
             if proposal is None or not visible_to(proposal, viewer_id):
                 raise NotFound("proposal_not_found", f"No proposal {proposal_id} is visible to you.")
             text = proposal.text
@@ -120,8 +116,8 @@ class SimilarityService:
         """Each proposal's likely duplicates among accepted and undecided ones, with their current
         status, and the themes its similar tagged proposals suggest."""
         index = self.index.get() or EMPTY
-        since = status_sort_key(max(0.0, index.generated_at - FRESH_MARGIN), "")
-        fresh = [Indexed.of(p) for p, _ in self.content.proposals_by_status(Status.PENDING, after=since) if p.id not in index.rows]
+        since = max(0.0, index.generated_at - FRESH_MARGIN)
+        fresh = [Indexed.of(p) for p in self.store.created_since(Status.PENDING, since) if p.id not in index.rows]
         recent = ProposalIndex.build(fresh, self.prefixes, index.generated_at, index.vectors if index.vectors.size else None)
         weigher = index.vectors if index.vectors.size else recent.vectors
         reviews: dict[str, Review] = {}

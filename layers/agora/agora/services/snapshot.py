@@ -19,21 +19,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from agora import config
 from agora import contract as c
 from agora.adapters import pool as pool_file
-from agora.adapters.bucket import Bucket
-from agora.adapters.content import ContentStore
-from agora.adapters.tallies import TallyStore
-from agora.adapters.vote_sample import read_sample
-from agora.domain import brigading, exports
-from agora.domain.counts import counts
-from agora.domain.groups import Choice
+from agora.results import brigading
+from agora.results.formats import exports
+from agora.results.counts import counts
+from agora.results.groups import Choice
 from agora.domain.proposals import Status
-from agora.domain.results import compute
-from agora.domain.sample import VoteSample
-from agora.domain.scores import RATED
+from agora.results.published import compute
+from agora.results.sample import VoteSample
+from agora.results.scores import RATED
 from agora.domain.tallies import UNTRUSTED, TallyRef
+from agora.config import Consultation
+from agora.services import ports
 from agora.services.proposal_index import publish_proposal_index
 
 POOL_COUNTERS = (*RATED, UNTRUSTED)
@@ -55,18 +53,18 @@ class Published:
 class SnapshotService:
     def __init__(
         self,
-        content: ContentStore,
-        tallies: TallyStore,
-        bucket: Bucket,
+        consultation: Consultation,
+        proposals: ports.ProposalStore,
+        votes: ports.VoteStore,
+        tallies: ports.TallyStore,
+        files: ports.PublishedFiles,
         public_base_url: str,
         clock: Callable[[], float] = time.time,
-        consultation: config.Consultation | None = None,
         sample: Callable[[], VoteSample | None] | None = None,
     ) -> None:
-        self.content, self.tallies, self.bucket, self.clock = content, tallies, bucket, clock
+        self.consultation, self.proposals, self.tallies, self.files, self.clock = consultation, proposals, tallies, files, clock
         self.public_base_url = public_base_url.rstrip("/")
-        self.consultation = consultation or config.current()
-        self.sample = sample or (lambda: read_sample(content.db, content.table))
+        self.sample = sample or votes.sample
 
     def run(self) -> Published:
         seconds: dict[str, float] = {}
@@ -79,15 +77,15 @@ class SnapshotService:
 
         now = self.clock()
         generated_at = datetime.fromtimestamp(now, timezone.utc).isoformat()
-        accepted = [p for p, _ in self.content.proposals_by_status(Status.ACCEPTED)]
-        by_status = {s.value: self.content.count_by_status(s) for s in Status if s is not Status.ACCEPTED}
+        accepted = [p for p, _ in self.proposals.by_status(Status.ACCEPTED)]
+        by_status = {s.value: self.proposals.count(s) for s in Status if s is not Status.ACCEPTED}
         by_status[Status.ACCEPTED.value] = len(accepted)
         tallies = self.tallies.read_all()
         lap("read_tallies")
         # What sequencing and search need first: they keep going even if the results below fail.
         pool = {p.id: tallies.get(TallyRef(p.id), {}) for p in accepted}
-        self.bucket.put(c.POOL_KEY, pool_file.encode(accepted, pool, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
-        publish_proposal_index(self.content, self.bucket, accepted, now)
+        self.files.put(c.POOL_KEY, pool_file.encode(accepted, pool, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
+        publish_proposal_index(self.proposals, self.files, accepted, now)
         # The tally items as read are the largest thing in memory: keep only their arrays.
         table = counts([p.id for p in accepted], tallies, self.consultation.demographics)
         suspicious = brigading.signals(tallies)
@@ -113,11 +111,11 @@ class SnapshotService:
 
         folder = f"{c.RESULTS_PREFIX}{stamp(now)}/"
         for f in files:
-            self.bucket.put(folder + f.name, f.body, f.content_type, IMMUTABLE)
+            self.files.put(folder + f.name, f.body, f.content_type, IMMUTABLE)
         for f in files:
-            self.bucket.put(c.LATEST_PREFIX + f.name, f.body, f.content_type, SHORT)
+            self.files.put(c.LATEST_PREFIX + f.name, f.body, f.content_type, SHORT)
         manifest = self._manifest(generated_at, folder, files)
-        self.bucket.put(c.MANIFEST_KEY, exports.json_bytes(manifest), "application/json", SHORT)
+        self.files.put(c.MANIFEST_KEY, exports.json_bytes(manifest), "application/json", SHORT)
         lap("write")
         return Published(manifest, seconds)
 
@@ -141,11 +139,11 @@ class SnapshotService:
     def _previous(self) -> Mapping[str, Any]:
         """The carried-over files of the last committed snapshot; {} for a first or unreadable one."""
         try:
-            manifest = json.loads(self.bucket.get(c.MANIFEST_KEY) or b"{}")
+            manifest = json.loads(self.files.get(c.MANIFEST_KEY) or b"{}")
             folder = manifest.get("folder")
             found = {}
             for name in ("participation.json", "groups.json"):
-                body = self.bucket.get(f"{folder}{name}") if folder else None
+                body = self.files.get(f"{folder}{name}") if folder else None
                 found[name] = json.loads(body) if body else {}
             return found
         except (ValueError, AttributeError):

@@ -1,20 +1,20 @@
-"""Moderators' themes ("grandes idées"): creating them, checking tags, and a first grouping to name."""
+"""Moderators' themes ("grandes idées"): creating them, checking tags, and proposal clusters to name them from."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
 
-from agora.adapters.bucket import CachedObject
 from agora.adapters.proposal_index import ProposalIndex
-from agora.adapters.themes import ThemeStore
 from agora.domain.errors import Conflict
 from agora.domain.proposals import Indexed
-from agora.domain.themes import Cluster, Theme, check_known, group, theme_id
+from agora.domain.themes import Theme, check_known, theme_id
+from agora.results.clusters import ProposalCluster, cluster_proposals
+from agora.services import ports
 
 
 class ThemeService:
-    def __init__(self, store: ThemeStore, index: CachedObject[ProposalIndex], clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: ports.ThemeStore, index: ports.Published[ProposalIndex], clock: Callable[[], float] = time.time) -> None:
         self.store, self.index, self.clock = store, index, clock
 
     def create(self, moderator: str, name: str) -> Theme:
@@ -31,11 +31,11 @@ class ThemeService:
         if requested:
             check_known(requested, (t.id for t in self.store.all()))
 
-    def groups(self, k: int) -> list[tuple[Cluster, list[Indexed]]]:
-        """Accepted proposals (as of the last snapshot) in up to `k` groups, largest first."""
+    def clusters(self, k: int) -> list[tuple[ProposalCluster, list[Indexed]]]:
+        """Accepted proposals (as of the last snapshot) in up to `k` clusters, largest first."""
         index = self.index.get()
         if index is None:
             return []
         entries = index.accepted[0]
-        clusters = group([index.words[index.rows[e.id]] for e in entries], k)
+        clusters = cluster_proposals([index.words[index.rows[e.id]] for e in entries], k)
         return [(cl, [entries[r] for r in cl.rows]) for cl in clusters]

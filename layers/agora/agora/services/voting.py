@@ -6,8 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from agora.adapters.bucket import CachedObject
-from agora.adapters.votes import VoteStore
 from agora.config import Consultation
 from agora.services.participants import TakingPart
 from agora.domain.errors import Conflict, RateLimited
@@ -15,14 +13,15 @@ from agora.domain.identity import Claims, Signer, network_key
 from agora.domain.limits import SlidingWindow
 from agora.domain.opening import check_open
 from agora.domain.votes import Trust, Vote, VoteKey, check_qualification, qualified_key
+from agora.services import ports
 
 
 class VotingService:
     def __init__(
         self,
         consultation: Consultation,
-        votes: VoteStore,
-        votable: CachedObject[frozenset[str]],
+        votes: ports.VoteStore,
+        votable: ports.Published[frozenset[str]],
         signer: Signer,
         taking_part: TakingPart,
         clock: Callable[[], float] = time.time,

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.config import DemographicQuestion
-from agora.domain.anonymity import withheld
-from agora.domain.counts import Counts, Segment, votes
-from agora.domain.representativeness import QuestionParticipation, Stratification, effective, effective_votes
-from agora.domain.scores import RATED, UNTESTED, VOTE_KEYS, ZONES, Scores, score
+from agora.results.anonymity import withheld
+from agora.results.counts import Counts, Segment, votes
+from agora.results.representativeness import QuestionParticipation, Stratification, effective, effective_votes
+from agora.results.scores import RATED, UNTESTED, VOTE_KEYS, ZONES, Scores, score
 
 # What segments publish: the vote keys' rates and the top score (which also ranks).
 SEGMENT_RATES, SEGMENT_SCORES = VOTE_KEYS, ("top_score",)

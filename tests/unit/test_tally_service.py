@@ -1,102 +1,20 @@
-"""score's algorithm against an in-memory tally store with DynamoDB's transaction semantics."""
+"""score's algorithm against the in-memory tally store (tests/fakes.py), with DynamoDB's transaction semantics."""
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agora.adapters.tallies import CheckpointMoved, Staged
 from agora.domain.participants import Participant
 from agora.domain.tallies import Change, TallyRef, recount
 from agora.domain.votes import QUALIFICATIONS, Trust, Vote, VoteKey
-from agora.services.scoring import MAX_STATE_BYTES, MAX_TALLIES_PER_PART, ScoringService, Window, parts
+from agora.services.tallies import MAX_STATE_BYTES, MAX_TALLIES_PER_PART, TallyService, Window, parts
+from tests.fakes import FakeTallyStore
 
 SHARD = "shard-1"
-
-
-class MemoryTallies:
-    """All-or-nothing commits conditioned on the checkpoint, like TransactWriteItems, and staged parts;
-    can crash on demand, before a write takes effect (`crash_on`) or after it did (`crash_after`: the
-    answer was lost). Every conditional write (commit, staging, a part) counts as one transaction."""
-
-    def __init__(self) -> None:
-        self.counters: dict[TallyRef, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        self.checkpoints: dict[str, int] = {}
-        self.transactions = 0
-        self.crash_on: set[int] = set()  # transaction numbers that fail before taking effect
-        self.crash_after: set[int] = set()  # transaction numbers that take effect, then fail
-        self.history: list[int] = [0]  # every checkpoint committed so far
-        self.stale_read: int | None = None  # the next checkpoint read returns this older value
-        self.staging: dict[str, Staged] = {}
-        self.stored_parts: dict[tuple[str, str, int], dict] = {}
-
-    def checkpoint(self, shard_id: str) -> int:
-        if self.stale_read is not None:  # a concurrent delivery read the checkpoint before another committed
-            stale, self.stale_read = self.stale_read, None
-            return stale
-        return self.checkpoints.get(shard_id, 0)
-
-    def _transaction(self, condition, effect):
-        self.transactions += 1
-        if self.transactions in self.crash_on:
-            raise TimeoutError("simulated crash")
-        if not condition:
-            raise CheckpointMoved("condition failed")
-        effect()
-        if self.transactions in self.crash_after:
-            raise ConnectionResetError("committed, but the answer was lost")
-
-    def _add(self, changes):
-        for ref, counters in changes.items():
-            for name, n in counters.items():
-                self.counters[ref][name] += n
-
-    def _move(self, shard_id, checkpoint):
-        self.checkpoints[shard_id] = checkpoint
-        self.history.append(checkpoint)
-
-    def commit(self, shard_id, changes, expected, checkpoint):
-        assert len(changes) <= MAX_TALLIES_PER_PART
-        ok = self.checkpoints.get(shard_id, 0) == expected and shard_id not in self.staging
-        self._transaction(ok, lambda: (self._add(changes), self._move(shard_id, checkpoint)))
-
-    def staged(self, shard_id):
-        return self.staging.get(shard_id)
-
-    def stage(self, shard_id, cut, expected, checkpoint):
-        staged = Staged(f"{expected}-{checkpoint}", len(cut), 0)
-        for i, part in enumerate(cut):
-            assert len(part) <= MAX_TALLIES_PER_PART
-            self.stored_parts[shard_id, staged.key, i] = part
-        ok = self.checkpoints.get(shard_id, 0) == expected and shard_id not in self.staging
-        self._transaction(ok, lambda: (self._move(shard_id, checkpoint), self.staging.__setitem__(shard_id, staged)))
-        return staged
-
-    def part(self, shard_id, staged, index):
-        return self.stored_parts[shard_id, staged.key, index]
-
-    def apply_part(self, shard_id, staged, changes):
-        ok = self.staging.get(shard_id) == staged
-
-        def effect():
-            self._add(changes)
-            if staged.applied + 1 == staged.parts:
-                del self.staging[shard_id]
-            else:
-                self.staging[shard_id] = Staged(staged.key, staged.parts, staged.applied + 1)
-
-        self._transaction(ok, effect)
-
-    def forget(self, shard_id, staged):
-        for i in range(staged.parts):
-            self.stored_parts.pop((shard_id, staged.key, i), None)
-
-    def read_all(self):
-        return {ref: {k: n for k, n in c.items() if n} for ref, c in self.counters.items() if any(c.values())}
 
 
 PARTICIPANTS = [f"u{i}" for i in range(8)]
@@ -170,8 +88,8 @@ def test_tallies_equal_a_recount_under_any_redelivery_and_crash(operations, data
     bisected, crashed before or after a commit, a staging or a staged part, whose answer is lost, or
     that race a stale concurrent delivery: the tallies (main, segments, signals) equal a recount."""
     changes, final = history(operations)
-    store = MemoryTallies()
-    scoring = ScoringService(store, part_limit=data.draw(st.sampled_from([2, 5, MAX_TALLIES_PER_PART])))
+    store = FakeTallyStore()
+    scoring = TallyService(store, part_limit=data.draw(st.sampled_from([2, 5, MAX_TALLIES_PER_PART])))
     position, window = 0, None
     for _ in range(10 * len(changes) + 10):  # Lambda retries until the shard moves on
         if position >= len(changes) and window is None:
@@ -207,8 +125,8 @@ def test_tallies_equal_a_recount_under_any_redelivery_and_crash(operations, data
 
 def test_a_hot_proposal_costs_one_write_per_window_not_per_vote():
     votes = [Change(i + 1, None, Vote(f"u{i}", "hot", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(500)]
-    store, window = MemoryTallies(), None
-    scoring = ScoringService(store)
+    store, window = FakeTallyStore(), None
+    scoring = TallyService(store)
     for start in range(0, 500, 100):  # five invocations of one window
         outcome = scoring.apply(SHARD, votes[start : start + 100], window, final=start == 400)
         window = outcome.window
@@ -218,12 +136,12 @@ def test_a_hot_proposal_costs_one_write_per_window_not_per_vote():
 
 def test_a_window_holds_its_changes_and_hands_them_back_as_lambda_state():
     votes = [Change(i + 1, None, Vote(f"u{i}", f"p{i % 3}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(30)]
-    store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes, None, final=False)
+    store = FakeTallyStore()
+    outcome = TallyService(store).apply(SHARD, votes, None, final=False)
     assert outcome.held == 30 and store.transactions == 0
     state = outcome.window.state()
     assert Window.from_state(state) == Window(0, 30, 30, outcome.window.tallies, outcome.window.packed)
-    closing = ScoringService(store).apply(SHARD, [], Window.from_state(state), final=True)
+    closing = TallyService(store).apply(SHARD, [], Window.from_state(state), final=True)
     assert closing.committed == 30 and store.read_all() == {TallyRef(f"p{i}"): {"agree": 10} for i in range(3)}
 
 
@@ -231,18 +149,18 @@ def test_a_window_commits_before_its_state_outgrows_lambdas_limit():
     rng = random.Random(1)  # random proposal ids compress as badly as real ones
     votes = [Change(i + 1, None, Vote(f"u{i}", f"{rng.getrandbits(128):032x}", VoteKey.AGREE, Trust.SEQUENCE,
                                       segments={"age": str(i % 5)})) for i in range(30_000)]  # fmt: skip
-    store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes, None, final=False)
+    store = FakeTallyStore()
+    outcome = TallyService(store).apply(SHARD, votes, None, final=False)
     assert outcome.window is None and outcome.committed == 30_000  # too big to hold: committed, staged in parts
     assert store.checkpoint(SHARD) == 30_000 and len(store.read_all()) == 60_000
-    small = ScoringService(MemoryTallies()).apply(SHARD, votes[:1000], None, final=False)
+    small = TallyService(FakeTallyStore()).apply(SHARD, votes[:1000], None, final=False)
     assert small.window is not None and len(small.window.state()["tallies"]) < MAX_STATE_BYTES
 
 
 def test_parts_never_hold_more_tally_items_than_a_transaction_holds():
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE, segments={"age": "a"})) for i in range(300)]
-    store = MemoryTallies()
-    outcome = ScoringService(store).apply(SHARD, votes)
+    store = FakeTallyStore()
+    outcome = TallyService(store).apply(SHARD, votes)
     cut = parts(store.read_all())
     assert sum(len(p) for p in cut) == 600 and max(len(p) for p in cut) <= MAX_TALLIES_PER_PART
     assert outcome.transactions == 1 + len(cut) and not store.staging and not store.stored_parts
@@ -250,20 +168,20 @@ def test_parts_never_hold_more_tally_items_than_a_transaction_holds():
 
 def test_a_failed_staging_is_reported_from_the_first_record_and_counts_nothing():
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(150)]
-    store = MemoryTallies()
+    store = FakeTallyStore()
     store.crash_on = {1}
-    outcome = ScoringService(store).apply(SHARD, votes)
+    outcome = TallyService(store).apply(SHARD, votes)
     assert outcome.committed == 0 and outcome.failed_from == 1
     assert store.checkpoint(SHARD) == 0 and store.read_all() == {}
 
 
 def test_parts_left_by_a_crash_are_applied_by_the_next_delivery_and_counted_once():
     votes = [Change(i + 1, None, Vote("u", f"p{i}", VoteKey.AGREE, Trust.SEQUENCE)) for i in range(150)]
-    store = MemoryTallies()
+    store = FakeTallyStore()
     store.crash_on = {2}  # staged, then the first part fails
-    outcome = ScoringService(store).apply(SHARD, votes)
+    outcome = TallyService(store).apply(SHARD, votes)
     assert outcome.committed == 150 and outcome.failed_from == 150  # counted; the last record comes again
     assert store.checkpoint(SHARD) == 150 and store.staging
-    again = ScoringService(store).apply(SHARD, votes[-1:])
+    again = TallyService(store).apply(SHARD, votes[-1:])
     assert again.failed_from is None and again.skipped == 1 and not store.staging
     assert store.read_all() == recount(c.new for c in votes)

@@ -13,7 +13,7 @@ from agora import contract
 from infra import nag
 
 
-class Scoring(Construct):
+class Tallies(Construct):
     def __init__(
         self, scope: Construct, id: str, *, function: lambda_.Function, table: dynamodb.ITable, removal_policy: RemovalPolicy
     ) -> None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.domain import report
-from agora.domain.anonymity import withheld
-from agora.domain.groups import (
+from agora.results.formats import report
+from agora.results.anonymity import withheld
+from agora.results.groups import (
     GROUP_COUNTS,
     MAX_PARTICIPANTS,
     MAX_PROPOSALS,
@@ -29,9 +29,9 @@ from agora.domain.groups import (
     group_consensus,
     representative,
 )
-from agora.domain.results import Results
-from agora.domain.segments import SEGMENT_SCORES
-from agora.domain.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
+from agora.results.published import Results
+from agora.results.segments import SEGMENT_SCORES
+from agora.results.scores import CONSENSUS, CONTROVERSY, ENOUGH_VOTES, RATED, REJECTION, SCORE_NAMES, VOTE_KEYS, ZONES, Estimate, Scores
 from agora.domain.tallies import UNTRUSTED
 
 TOP = 10  # entries in each top list of the summary

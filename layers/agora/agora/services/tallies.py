@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agora.adapters.tallies import MAX_TRANSACTION_ITEMS, CheckpointMoved, Staged, TallyStore
+from agora.adapters.stream import Batch
+from agora.adapters.tallies import MAX_TRANSACTION_ITEMS, CheckpointMoved, Staged
 from agora.domain.tallies import Change, Tallies, in_order, merge, pack, unpack
+from agora.services import ports
 
 MAX_TALLIES_PER_PART = MAX_TRANSACTION_ITEMS - 1  # one slot is the checkpoint
 MAX_ATTEMPTS = 3
@@ -71,10 +73,27 @@ def parts(tallies: Tallies, limit: int = MAX_TALLIES_PER_PART, shard_id: str = "
     return cut[start:] + cut[:start]
 
 
-class ScoringService:
-    def __init__(self, tallies: TallyStore, part_limit: int = MAX_TALLIES_PER_PART) -> None:
+class TallyService:
+    def __init__(self, tallies: ports.TallyStore, part_limit: int = MAX_TALLIES_PER_PART) -> None:
         self.tallies = tallies
         self.part_limit = part_limit
+
+    def count(self, shard_id: str, batch: Batch, window: Window | None, closing: bool) -> Outcome:
+        """Count a stream batch: what precedes its first unreadable record, if any, commits now whatever
+        the window (`closing`: the window's last invocation), and the batch fails from that record on.
+
+        Raises UnreadableRecord when the batch starts with one, NotCommitted when the changes could
+        not be committed and no record of the batch can say so."""
+        if batch.unreadable is not None and batch.unreadable == batch.first:
+            raise UnreadableRecord(
+                "unreadable stream record", [{"sequence": batch.unreadable, "error": batch.reason}]
+            )
+        outcome = self.apply(shard_id, batch.changes, window, closing or batch.unreadable is not None)
+        if outcome.failed_from is None and batch.unreadable is not None:
+            outcome.failed_from, outcome.errors = batch.unreadable, [batch.reason or ""]
+        if outcome.errors and outcome.failed_from is None:
+            raise NotCommitted("stream records not counted", [{"from": None, "error": e} for e in outcome.errors])
+        return outcome
 
     def apply(self, shard_id: str, changes: Sequence[Change], window: Window | None = None, final: bool = True) -> Outcome:
         """Count every change not yet counted: hold it in the window's state, or commit it when the
@@ -166,3 +185,22 @@ class ScoringService:
 
 class Staging(Exception):
     """A commit's parts were staged (its records are counted) but not all applied yet."""
+
+
+class CountingFailed(Exception):
+    """The whole invocation must fail; `logged` says what to log about it, one line each."""
+
+    def __init__(self, message: str, logged: list[dict[str, Any]]) -> None:
+        super().__init__(f"{message}: {'; '.join(str(d['error']) for d in logged)}")
+        self.message, self.logged = message, logged
+
+
+class NotCommitted(CountingFailed):
+    """The window's changes could not be committed and no record of this batch can say so: failing the
+    invocation makes Lambda retry it with the same state."""
+
+
+class UnreadableRecord(CountingFailed):
+    """The batch starts with a record score cannot read: failing the invocation makes Lambda bisect the
+    batch until that record is alone, so only it goes to the on-failure destination after its retries.
+    Reporting it as a batch item failure instead would send every record after it there too."""

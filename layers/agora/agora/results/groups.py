@@ -8,7 +8,8 @@ opinion group: its members join the nearest real one. Silhouette picks the count
 only when it separates markedly better, and the published count only changes after the same new
 count wins several snapshots in a row, so groups do not flicker. Everything is deterministic for
 the same sample. Measured against the groups Polis published for real conversations
-(bench/polis_groups.py; docs/decisions.md, "Issue 14")."""
+(bench/polis_groups.py; docs/decisions.md 109 "Opinion groups on the unscaled map"
+and 153 "Polis's own algorithm replayed")."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.domain.sample import VoteSample
+from agora.results.kmeans import Points, kmeans
+from agora.results.sample import VoteSample
 
 MIN_VOTES = 7  # Polis clusters participants with at least 7 votes
 MAX_PARTICIPANTS = 5_000
@@ -77,7 +79,8 @@ def project(m: Matrix, seed: int = SEED) -> np.ndarray:
     """Participants on the two principal components of the mean-filled vote matrix.
 
     Unscaled: Polis stretches the projection of participants who voted little, but clustering
-    the stretched map matched Polis's own published groups less well (docs/decisions.md).
+    the stretched map matched Polis's own published groups less well
+    (docs/decisions.md 109, "Opinion groups on the unscaled map").
     """
     n, q = m.choice.shape
     seen = m.voted.sum(axis=0)
@@ -106,33 +109,16 @@ def _leading_right_vectors(a: np.ndarray, rank: int, rng: np.random.Generator, r
     return v * np.where(signs == 0, 1, signs)
 
 
-def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, rounds: int = 100) -> tuple[np.ndarray, float]:
-    """Labels and inertia of Lloyd's k-means from a k-means++ start."""
-    centres = [x[rng.integers(len(x))]]
-    for _ in range(1, k):
-        d2 = ((x[:, None, :] - np.array(centres)[None]) ** 2).sum(axis=2).min(axis=1)
-        total = d2.sum()
-        centres.append(x[rng.choice(len(x), p=d2 / total)] if total > 0 else x[rng.integers(len(x))])
-    c = np.array(centres)
-    labels = np.full(len(x), -1)
-    for _ in range(rounds):
-        d2 = ((x[:, None, :] - c[None]) ** 2).sum(axis=2)
-        new = d2.argmin(axis=1)
-        if np.array_equal(new, labels):
-            break
-        labels = new
-        for j in range(k):
-            members = labels == j
-            # An emptied group restarts at the point worst served, instead of vanishing.
-            c[j] = x[members].mean(axis=0) if members.any() else x[d2.min(axis=1).argmax()]
-    inertia = float(((x - c[labels]) ** 2).sum())
-    return labels, inertia
+def _run(x: np.ndarray, k: int, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """Labels and inertia of one k-means run (k-means++ start, at most 100 rounds)."""
+    labels, centres = kmeans(Points(x), k, rng, rounds=100)
+    return labels, float(((x - centres[labels]) ** 2).sum())
 
 
 def cluster(x: np.ndarray, k: int, seed: int = SEED) -> np.ndarray:
     """Best of RESTARTS seeded runs, groups numbered by size (largest first), then position."""
     rng = np.random.default_rng(seed)
-    labels, _ = min((kmeans(x, k, rng) for _ in range(RESTARTS)), key=lambda run: run[1])
+    labels, _ = min((_run(x, k, rng) for _ in range(RESTARTS)), key=lambda run: run[1])
     return _by_size(labels)
 
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from agora.domain import charts
-from agora.domain.charts import Bar, Point
-from agora.domain.report_words import COLUMNS, MONTHS, WORDS
-from agora.domain.results import Results
-from agora.domain.scores import ZONES
+from agora.results.formats import charts
+from agora.results.formats.charts import Bar, Point
+from agora.results.formats.report_words import COLUMNS, MONTHS, WORDS
+from agora.results.published import Results
+from agora.results.scores import ZONES
 
 MAP_POINTS = 2_000  # the consensus map plots the most voted tested proposals, up to this many
 DIRECTIONS = {"agree": "groups.more", "disagree": "groups.less"}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.config import DemographicQuestion
-from agora.domain.scores import RATED, VOTE_KEYS
+from agora.results.scores import RATED, VOTE_KEYS
 from agora.domain.tallies import PARTICIPANTS, UNTRUSTED, TallyRef
 
 COUNTED = (*RATED, UNTRUSTED)

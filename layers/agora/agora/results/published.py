@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agora.config import Consultation
-from agora.domain.brigading import Signals
-from agora.domain.counts import Counts, votes
-from agora.domain.groups import Choice, Groups, opinion_groups
+from agora.results.brigading import Signals
+from agora.results.counts import Counts, votes
+from agora.results.groups import Choice, Groups, opinion_groups
 from agora.domain.proposals import Proposal
-from agora.domain.representativeness import QuestionParticipation, Raking, participation
-from agora.domain.sample import VoteSample, raking, votes_on, weighted_key_counts
-from agora.domain.scores import QUALIFICATION_NAMES, VOTE_KEYS, Scores, score
-from agora.domain.segments import Disagreement, SegmentResults, WeightedResults, by_segment, disagreements, weighted
+from agora.results.representativeness import QuestionParticipation, Raking, participation
+from agora.results.sample import VoteSample, raking, votes_on, weighted_key_counts
+from agora.results.scores import QUALIFICATION_NAMES, VOTE_KEYS, Scores, score
+from agora.results.segments import Disagreement, SegmentResults, WeightedResults, by_segment, disagreements, weighted
 from agora.domain.tallies import UNTRUSTED
 
 HISTORY_POINTS = 500  # participation over time: older points are thinned beyond this

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.config import DemographicQuestion
-from agora.domain.representativeness import Raking, effective, effective_votes, rake
-from agora.domain.scores import VOTE_KEYS
+from agora.results.representativeness import Raking, effective, effective_votes, rake
+from agora.results.scores import VOTE_KEYS
 
 KEY_CODE = {k: i for i, k in enumerate(VOTE_KEYS)}
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.config import DemographicQuestion
-from agora.domain.anonymity import withheld
-from agora.domain.counts import Counts
+from agora.results.anonymity import withheld
+from agora.results.counts import Counts
 
 RAKING_TOLERANCE = 1e-6
 RAKING_ROUNDS = 100

@@ -1,0 +1,119 @@
+"""k-means, written once: Lloyd's iterations from a k-means++ start, over any space of points.
+
+Opinion groups cluster participants' positions on a plane (`Points`, squared Euclidean
+distance); proposal clusters cluster texts' TF-IDF vectors (`Postings`, cosine: spherical
+k-means). A space says how close each point is to given centres and what a centre of some
+points is; the seeding, the assignment and the stopping rule are the same for both, and
+deterministic for a given generator.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+
+class Space(Protocol):
+    def __len__(self) -> int: ...
+
+    def closeness(self, centres: np.ndarray) -> np.ndarray:
+        """points × centres; larger is nearer."""
+
+    def spread(self, closest: np.ndarray) -> np.ndarray:
+        """k-means++'s weight of each point (its squared distance), from its closeness to the nearest seed."""
+
+    def centres_at(self, points: list[int]) -> np.ndarray:
+        """One centre on each given point (a point given twice gives two centres)."""
+
+    def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
+        """The centre of each of k clusters, given each point's closeness to the previous centres."""
+
+
+def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (one per point) and the k centres, after at most `rounds` assignments."""
+    chosen = [int(rng.integers(len(space)))]
+    closest: np.ndarray | None = None
+    while len(chosen) < k:
+        near = space.closeness(space.centres_at(chosen[-1:]))[:, 0]
+        closest = near if closest is None else np.maximum(closest, near)
+        weight = space.spread(closest)
+        weight[chosen] = 0
+        total = weight.sum()
+        chosen.append(int(rng.choice(len(weight), p=weight / total)) if total > 0 else int(rng.integers(len(weight))))
+    centres = space.centres_at(chosen)
+    labels = np.full(len(space), -1)
+    for _ in range(rounds):
+        near = space.closeness(centres)
+        new = near.argmax(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        centres = space.centres(labels, k, near)
+    return labels, centres
+
+
+class Points:
+    """Dense points under squared Euclidean distance; an emptied cluster restarts at the worst-served point."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.x = x
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def closeness(self, centres: np.ndarray) -> np.ndarray:
+        return -((self.x[:, None, :] - centres[None]) ** 2).sum(axis=2)
+
+    def spread(self, closest: np.ndarray) -> np.ndarray:
+        return -closest
+
+    def centres_at(self, points: list[int]) -> np.ndarray:
+        return self.x[points]
+
+    def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
+        members = [labels == j for j in range(k)]
+        if all(m.any() for m in members):
+            return np.array([self.x[m].mean(axis=0) for m in members])
+        worst = self.x[near.max(axis=1).argmin()]
+        return np.array([self.x[m].mean(axis=0) if m.any() else worst for m in members])
+
+
+class Postings:
+    """Sparse unit vectors under cosine similarity (spherical k-means), given as postings.
+
+    Posting i puts `weight[i]` at column `col_of[i]` of row `row_of[i]`; the points are the
+    `members` rows. A centre is the normalised sum of its members; an emptied cluster keeps a zero
+    centre and so stays empty.
+    """
+
+    def __init__(self, row_of: np.ndarray, col_of: np.ndarray, weight: np.ndarray, rows: int, columns: int, members: np.ndarray) -> None:
+        self.row_of, self.col_of, self.weight = row_of, col_of, weight
+        self.rows, self.columns, self.members = rows, columns, members
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def closeness(self, centres: np.ndarray) -> np.ndarray:
+        columns = [np.bincount(self.row_of, self.weight * c[self.col_of], minlength=self.rows)[self.members] for c in centres]
+        return np.stack(columns, axis=1)
+
+    def spread(self, closest: np.ndarray) -> np.ndarray:
+        return (1 - closest) ** 2
+
+    def centres_at(self, points: list[int]) -> np.ndarray:
+        rows = (self.row_of == self.members[p] for p in points)
+        return np.concatenate([self._normalised(np.zeros(int(inside.sum()), np.int64), inside, 1) for inside in rows])
+
+    def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
+        cluster_of_row = np.full(self.rows, -1)
+        cluster_of_row[self.members] = labels
+        cluster = cluster_of_row[self.row_of]
+        inside = cluster >= 0
+        return self._normalised(cluster[inside], inside, k)
+
+    def _normalised(self, cluster: np.ndarray, inside: np.ndarray, k: int) -> np.ndarray:
+        """The normalised sums of the postings `inside`, the i-th of them added to centre cluster[i]."""
+        flat = np.bincount(cluster * self.columns + self.col_of[inside], self.weight[inside], minlength=k * self.columns)
+        sums = flat.reshape(k, self.columns)
+        return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
