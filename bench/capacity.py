@@ -376,9 +376,10 @@ class Model:
         # Lambda adds at most 1,000 environments per function every 10 s: the steepest 10 s climb.
         self.climb = {fn: float(max(np.max(c[10:] - c[:-10]), c[:10].max())) for fn, c in per_second.items()}
 
-        # Content table: a write per vote or registration; a stream shard per partition, which warm
-        # throughput creates up front (about one per 1,000 WCU).
-        self.content_wcu = (self.peak[VOTE] + self.peak[PARTICIPANTS]) * ITEM_WCU
+        # Content table: a write per vote, per registration and per citizen's first vote (the mark that
+        # makes them a participant, about as soon as they register); a stream shard per partition,
+        # which warm throughput creates up front (about one per 1,000 WCU).
+        self.content_wcu = (self.peak[VOTE] + 2 * self.peak[PARTICIPANTS]) * ITEM_WCU
         self.participant_wcu = ITEM_WCU * DEMO.votes.per_participant_per_minute / 60
         self.content_warm = PROD.warm_write_units.get(contract.CONTENT.logical_id, 0)
         self.shards = max(4, math.ceil(max(self.content_wcu, self.content_warm) / PARTITION_WCU))
