@@ -94,5 +94,5 @@ def themes() -> Themes:
     return Themes(themes=[ThemeView.of(t) for t in services.themes.all()])
 
 
-app = http.resolver(router, lambda: services.consultation.origins)
+app = http.answering_idempotency_errors(http.resolver(router, lambda: services.consultation.origins))
 lambda_handler = http.entry(app)

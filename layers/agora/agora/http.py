@@ -25,11 +25,6 @@ from aws_lambda_powertools.logging.lambda_context import build_lambda_context_mo
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities import jmespath_utils
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 from botocore.exceptions import BotoCoreError, ClientError
 
 from agora import contract
@@ -156,6 +151,8 @@ def _aws_error(e: ClientError | BotoCoreError) -> Response:
 
 
 def _idempotency_error(e: Exception) -> Response:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
+
     if isinstance(e, IdempotencyValidationError):
         return error(
             HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -168,7 +165,7 @@ def _idempotency_error(e: Exception) -> Response:
     )
 
 
-def _idempotency_store_error(e: IdempotencyPersistenceLayerError) -> Response:
+def _idempotency_store_error(e: Exception) -> Response:
     """Powertools wraps the idempotency table's errors; a throttled or unreachable table is a 503 like any other."""
     cause = e.__cause__
     if isinstance(cause, (ClientError, BotoCoreError)):
@@ -225,6 +222,18 @@ def resolver(router: Router, origins: Callable[[], Iterable[str]]) -> APIGateway
     app.exception_handler([UnicodeDecodeError, RecursionError])(_unreadable_body)
     app.exception_handler(RequestUnsupportedContentType)(_unsupported_media_type)
     app.exception_handler([ClientError, BotoCoreError])(_aws_error)
+    return app
+
+
+def answering_idempotency_errors(app: APIGatewayRestResolver) -> APIGatewayRestResolver:
+    """The resolver of the one function that honours Idempotency-Key (propose): importing Powertools'
+    idempotency package would cost each other function 12 M instructions of cold start (docs/capacity.md)."""
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
     app.exception_handler([IdempotencyValidationError, IdempotencyAlreadyInProgressError])(_idempotency_error)
     app.exception_handler(IdempotencyPersistenceLayerError)(_idempotency_store_error)
     return app
