@@ -361,7 +361,8 @@ class Model:
         # Lambda: concurrency = rate x duration; durations are in-process handler times measured on
         # moto plus a round trip per AWS call (registration is one conditional put, like a vote).
         vote_rows, sequence_rows = vote.rows(quick), next_proposal.rows(quick)
-        vote_ms = measured(vote_rows, "vote: handler") + ROUND_TRIP_MS * measured(vote_rows, "vote: DynamoDB write")
+        round_trips = measured(vote_rows, "vote: DynamoDB write") + measured(vote_rows, "vote: DynamoDB read")
+        vote_ms = measured(vote_rows, "vote: handler") + ROUND_TRIP_MS * round_trips
         self.duration_ms = {
             "vote": vote_ms,
             "next_proposal": measured(sequence_rows, "next_proposal: latency")

@@ -1,5 +1,6 @@
 """The vote path: the real handler (event → validation → conditional write) vs a bare conditional
-PutItem on the same backend (moto, in-process), and what a vote writes and reads."""
+PutItem on the same backend (moto, in-process), and what a vote writes and reads over citizens'
+whole sequences."""
 
 from __future__ import annotations
 
@@ -12,20 +13,25 @@ from bench.harness import Row, timed
 
 
 def rows(quick: bool = False) -> list[Row]:
-    votes = 20 if quick else 400
     with InProcessStack() as stack:
-        [proposal] = stack.published(1)
+        size = stack.services.consultation.sequence.size
+        citizens = 2 if quick else 34  # each votes on a whole sequence, as citizens do
+        for n in range(size):  # one author each: an author may submit 10 an hour
+            proposal = stack.propose(stack.participant(), f"Il faut rénover la piscine numéro {n}")
+            stack.accept(proposal)
+        stack.snapshot()
         ballots = []
-        for _ in range(votes):
+        for _ in range(citizens):
             token = stack.participant()
-            [served] = stack.call("GET", "/sequence", token=token).body["proposals"]
-            ballots.append(stack.event("PUT", f"/proposals/{proposal}/vote", {"key": "agree", "proof": served["proof"]}, token=token))
+            for served in stack.call("GET", "/sequence", token=token).body["proposals"]:
+                ballots.append(stack.event("PUT", f"/proposals/{served['id']}/vote", {"key": "agree", "proof": served["proof"]}, token=token))
         stack.invoke(*ballots.pop())  # warm: containers loaded, pool cached
         pending = iter(ballots)
         calls = Calls()
         handler = timed(lambda: stack.invoke(*next(pending)), repeat=10, number=len(ballots) // 10)
         done = len(ballots) // 10 * 10
         writes, reads = calls.writes / done, calls.reads / done
+        votes = len(ballots)
 
         db, table = services().stores.votes.db, stack.env[contract.CONTENT.env_var]
         bare_items = iter(
@@ -44,6 +50,7 @@ def rows(quick: bool = False) -> list[Row]:
         bare = timed(bare_put, repeat=10, number=len(ballots) // 10)
     return [
         Row("vote: handler vs bare conditional PutItem (moto)", handler * 1000, bare * 1000, "ms per vote", "ratio <= 1.5"),
-        Row("vote: DynamoDB write requests per vote", writes, 1.0, "requests", "value <= 1"),
-        Row("vote: DynamoDB read requests per vote", reads, 0.0, "requests", "value <= 0"),
+        # A citizen's first vote also reads and marks their profile (they count as a participant from then on).
+        Row(f"vote: DynamoDB write requests per vote (sequences of {size})", writes, 1 + 1 / size, "requests", "ratio <= 1"),
+        Row(f"vote: DynamoDB read requests per vote (sequences of {size})", reads, 1 / size, "requests", "ratio <= 1"),
     ]
