@@ -18,13 +18,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 
 from agora.adapters.items import status_sort_key
-from agora.adapters.tallies import CheckpointMoved, Staged
+from agora.adapters.tallies import CheckpointMoved
 from agora.bootstrap import Services
 from agora.config import Consultation
 from agora.domain.participants import Participant
 from agora.domain.proposals import Decision, Proposal, Status
 from agora.domain.submissions import Submissions
-from agora.domain.tallies import Counted, TallyRef
+from agora.domain.tallies import Counted, Staged, TallyRef
 from agora.domain.themes import Theme
 from agora.domain.votes import Trust, Vote, VoteKey
 from agora.services.idempotency import Action

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from agora import contract as c
-from agora.domain.tallies import Tallies, TallyRef, pack, unpack
+from agora.domain.tallies import Staged, Tallies, TallyRef, pack, unpack
 
 MAX_TRANSACTION_ITEMS = 100
 
@@ -48,15 +47,6 @@ def tally_ref(pk: str, sk: str) -> TallyRef:
 
 def _checkpoint_key(shard_id: str) -> dict[str, Any]:
     return {"pk": {"S": c.CHECKPOINT + shard_id}, "sk": {"S": c.TALLY_TOTAL_SK}}
-
-
-@dataclass(frozen=True)
-class Staged:
-    """Parts of a commit that the shard's checkpoint already counts, applied one transaction each, in order."""
-
-    key: str  # the range of stream records they count, "<after>-<last>"
-    parts: int
-    applied: int
 
 
 def _part_key(shard_id: str, staged: Staged, index: int) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from agora.domain.tallies import Counted
 from agora.domain.votes import Trust, Vote, VoteKey
 
 if TYPE_CHECKING:  # the sample needs numpy, which recording a vote must not wait for
-    from agora.domain.sample import VoteSample
+    from agora.results.sample import VoteSample
 
 
 def _changed_meanwhile() -> Conflict:

@@ -108,6 +108,15 @@ def recount(items: Iterable[Counted]) -> dict[TallyRef, dict[str, int]]:
 Tallies = dict[TallyRef, dict[str, int]]
 
 
+@dataclass(frozen=True)
+class Staged:
+    """Parts of a commit that the shard's checkpoint already counts, applied one transaction each, in order."""
+
+    key: str  # the range of stream records they count, "<after>-<last>"
+    parts: int
+    applied: int
+
+
 def merge(tallies: Tallies, deltas: Iterable[Delta]) -> Tallies:
     """Coalesced tallies plus more deltas, coalesced (a new mapping; `tallies` is left as it was)."""
     out = {ref: dict(counters) for ref, counters in tallies.items()}

@@ -9,12 +9,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:  # annotations only: importing the ports costs a request path nothing (numpy least)
-    from agora.adapters.tallies import Staged
     from agora.domain.participants import Participant
     from agora.domain.proposals import Decision, Proposal, Status
-    from agora.domain.sample import VoteSample
+    from agora.results.sample import VoteSample
     from agora.domain.submissions import Submissions
-    from agora.domain.tallies import Counted, Tallies, TallyRef
+    from agora.domain.tallies import Counted, Staged, Tallies, TallyRef
     from agora.domain.themes import Theme
     from agora.domain.votes import Vote, VoteKey
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agora.adapters.stream import Batch
-from agora.adapters.tallies import MAX_TRANSACTION_ITEMS, CheckpointMoved, Staged
-from agora.domain.tallies import Change, Tallies, in_order, merge, pack, unpack
+from agora.adapters.tallies import MAX_TRANSACTION_ITEMS, CheckpointMoved
+from agora.domain.tallies import Change, Staged, Tallies, in_order, merge, pack, unpack
 from agora.services import ports
 
 MAX_TALLIES_PER_PART = MAX_TRANSACTION_ITEMS - 1  # one slot is the checkpoint
