@@ -241,6 +241,12 @@ class Monitoring(Construct):
                     width=width,
                     left=[self.metric(M.SNAPSHOTS_PUBLISHED, "Sum", FIVE_MINUTES)],
                 ),
+                graph(
+                    title="score: stream records per minute, and tally transactions",
+                    width=width,
+                    left=[self.metric(m, "Sum") for m in (M.CHANGES_COUNTED, M.CHANGES_HELD, M.REDELIVERIES_SKIPPED)],
+                    right=[self.metric(M.TALLY_TRANSACTIONS, "Sum")],
+                ),
             ),
         ]
 

@@ -50,12 +50,12 @@ class Fuzzed:
         self.citizens = itertools.cycle([api.register({"age": "65+"}).token for _ in range(30)])
         eventually(lambda: api.register().sequence())  # the pool is published: votes are possible
         db = running.client("dynamodb")
-        self.content = (f"demo-{contract.CONTENT.logical_id.lower()}", db)
+        self.db, self.content = db, f"demo-{contract.CONTENT.logical_id.lower()}"
         self.tallies = TallyStore(f"demo-{contract.TALLIES.logical_id.lower()}", db)
         self._lock = threading.Lock()
 
     def items(self) -> list[str]:
-        pages = self.content.db.get_paginator("scan").paginate(TableName=self.content.table)
+        pages = self.db.get_paginator("scan").paginate(TableName=self.content)
         return sorted(json.dumps(i, sort_keys=True) for page in pages for i in page["Items"])
 
 
@@ -162,4 +162,4 @@ def test_without_valid_credentials_nothing_changes(route, api_schema, fuzzed):
 
 
 def test_after_the_fuzzing_the_tallies_still_equal_a_recount(fuzzed):
-    eventually(lambda: fuzzed.tallies.read_all() == recount(scan_counted(*fuzzed.content)))
+    eventually(lambda: fuzzed.tallies.read_all() == recount(scan_counted(fuzzed.content, fuzzed.db)))
