@@ -96,6 +96,24 @@ def test_a_retried_submission_with_its_key_is_stored_once(root):
         services.proposals.submit_once(me.participant_id, RIVER + " bis", "fr", None, "k1", {**request, "text": RIVER + " bis"})
 
 
+def test_a_retry_marks_the_author_when_the_mark_failed_after_the_proposal_was_stored(root):
+    services, stores = root
+    me = citizen(services)
+    mark = stores.participants.note_took_part
+
+    def throttled(participant_id: str, at: float) -> None:
+        stores.participants.note_took_part = mark  # the next attempt gets through
+        raise RuntimeError("throttled")
+
+    stores.participants.note_took_part = throttled
+    with pytest.raises(RuntimeError):
+        services.proposals.submit(me.participant_id, RIVER, "fr", proposal_id="p1")
+    assert stores.participants.profiles[me.participant_id].took_part_at is None
+    again = services.proposals.submit(me.participant_id, RIVER, "fr", proposal_id="p1")
+    assert stores.participants.profiles[me.participant_id].took_part_at == again.created_at
+    assert len(stores.proposals.proposals) == 1
+
+
 def test_the_hourly_cap_stops_the_next_proposal(root, consultation):
     services, stores = root
     me = citizen(services)

@@ -87,8 +87,10 @@ class ProposalService:
         closes_at = self.consultation.closes_at.timestamp()
         for _ in range(ATTEMPTS):
             before = self.store.submissions(author_id)
-            if proposal.id in before.ids:
-                return self._already_stored(proposal)
+            if proposal.id in before.ids:  # a retry: the mark may be what failed the first attempt
+                stored = self._already_stored(proposal)
+                self.taking_part.note(author_id, stored.created_at)
+                return stored
             after = admit(before, proposal.id, now, self.consultation.proposals, closes_at)
             if self.store.submit(proposal, before, after):
                 self.taking_part.note(author_id, now)
