@@ -6,7 +6,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import boto3
+from moto import mock_aws
+
+from agora import contract
 from agora.local import stack as embedded
+from agora.local.bucket_mirror import BucketMirror
+from agora.local.scheduler import Scheduler
 from agora.local.stack import EmbeddedStack, Options
 
 DEMO = Path(__file__).resolve().parents[2] / "consultations" / "demo.toml"
@@ -34,3 +40,23 @@ def test_parts_that_finish_are_not_reported(tmp_path, capsys):
     stack.stop()
     assert sorted(done) == ["a", "b"]
     assert "still stopping" not in capsys.readouterr().err
+
+
+@mock_aws
+def test_a_manifest_published_but_not_yet_copied_is_on_disk_before_any_part_stops(tmp_path):
+    """A snapshot's job copies the bucket to disk after publishing; a stop between the two used to
+    lose a manifest that had been answered (a restart then served 404 for its files)."""
+    s3 = boto3.client("s3", region_name=embedded.REGION)
+    s3.create_bucket(Bucket="demo-bucket", CreateBucketConfiguration={"LocationConstraint": embedded.REGION})
+    stack = EmbeddedStack(Options(DEMO, data_dir=tmp_path))
+    stack.env = {contract.BUCKET_ENV: "demo-bucket"}
+    stack.client = lambda service: s3
+    stack.bucket_mirror = BucketMirror(tmp_path / "bucket")
+    stack.scheduler = Scheduler(3600, lambda: None)
+    stack.scheduler.start()
+    s3.put_object(Bucket="demo-bucket", Key=contract.MANIFEST_KEY, Body=b'{"files": []}')  # published, not copied
+    on_disk_when_moto_stopped = []
+    stack._first = [stack._keep_what_was_published]
+    stack._stopping = [("moto", lambda: on_disk_when_moto_stopped.append(set(stack.bucket_mirror.index())))]
+    stack.stop()
+    assert on_disk_when_moto_stopped == [{contract.MANIFEST_KEY}]

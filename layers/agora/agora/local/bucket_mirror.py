@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ class BucketMirror:
         self.root = root
         self.objects = root / "objects"
         self.index_file = root / "index.json"
+        self._syncing = threading.Lock()  # the scheduler's copy and the stop's last one never interleave
 
     def index(self) -> dict[str, dict[str, str]]:
         return read_json(self.index_file, {})
@@ -61,6 +63,10 @@ class BucketMirror:
     def sync(self, s3: Any, bucket: str) -> None:
         """Copy the bucket's current objects to disk: blobs first, then the index (the commit point),
         then the blobs nothing names any more."""
+        with self._syncing:
+            self._sync(s3, bucket)
+
+    def _sync(self, s3: Any, bucket: str) -> None:
         self.objects.mkdir(parents=True, exist_ok=True)
         before = self.index()
         after: dict[str, dict[str, str]] = {}

@@ -65,6 +65,7 @@ class EmbeddedStack:
         self.moto = MotoServer()
         self.env: dict[str, str] = {}
         self._stopping: list[tuple[str, Any]] = []  # the running parts (name, stop), stopped together
+        self._first: list[Any] = []  # before them, in turn: no more answers, then the last snapshot to disk
         self._closing: list[Any] = []  # then the data directory, last
 
     @property
@@ -137,13 +138,13 @@ class EmbeddedStack:
         self.scheduler = Scheduler(self.options.snapshot_every, self.snapshot)
         self._serving = threading.Thread(target=self.gateway.serve_forever, name="gateway", daemon=True)
         self._serving.start()
-        self._stopping.append(("the gateway", self.gateway.shutdown))
+        self._first.append(self.gateway.shutdown)
         self.poller.start()
         self._stopping.append(("the stream poller", lambda: self.poller.stop(timeout=1.0)))
         # Publish right away: an empty stack's first pool and manifest, a restarted one's current figures.
         self.scheduler.run_now()
         self.scheduler.start()
-        self._stopping.append(("the scheduler", lambda: self.scheduler.stop(timeout=1.0)))
+        self._first.append(self._keep_what_was_published)
 
     def snapshot(self) -> Any:
         """The scheduled job: snapshot, then keep the bucket bounded and on disk."""
@@ -154,15 +155,29 @@ class EmbeddedStack:
             self.bucket_mirror.sync(s3, bucket)
         return published
 
+    def _keep_what_was_published(self) -> None:
+        """A manifest answered before the stop names files a restart serves: once the gateway answers
+        no more, no snapshot starts any more, and the bucket is copied to disk once more (after a snapshot cut short, its previous
+        manifest and files, which are consistent: the manifest is written last)."""
+        self.scheduler.stop(timeout=1.0)
+        if self.persistent:
+            try:
+                self.bucket_mirror.sync(self.client("s3"), self.env[contract.BUCKET_ENV])
+            except Exception as e:  # noqa: BLE001 - the last synced copy stays, and stopping goes on
+                print(f"the bucket's last copy to disk failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+
     def stop(self) -> None:
         """Every part is told to stop at once, each within its own bound (all under 5 s together):
         nothing they leave is half-written (atomic files, SQLite's journal, the manifest written last,
-        a batch not yet recorded as handed over is delivered again), so none waits for another."""
+        a batch not yet recorded as handed over is delivered again), so none waits for another,
+        once the last snapshot is on disk."""
+        deadline = time.monotonic() + STOP_SECONDS  # one bound for them all, not one each in turn
+        while self._first:
+            self._first.pop(0)()
         parts, self._stopping = self._stopping, []
         stopping = [threading.Thread(target=part, name=f"stopping {name}", daemon=True) for name, part in parts]
         for thread in stopping:
             thread.start()
-        deadline = time.monotonic() + STOP_SECONDS  # one bound for them all, not one each in turn
         for thread in stopping:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if late := [t.name.removeprefix("stopping ") for t in stopping if t.is_alive()]:
