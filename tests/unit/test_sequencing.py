@@ -157,3 +157,22 @@ def test_the_consultation_chooses_exposure_and_retirement():
     assert policy_for(SequenceConfig()) == SequencePolicy()
     with pytest.raises(ValidationError, match="retire_at"):
         SequenceConfig(min_votes=10, retire_at=10)
+
+
+def test_a_listed_proposal_near_a_zones_cut_is_served_and_one_far_from_every_cut_is_not():
+    # Each zone holds fewer proposals than a list has places, so every proposal of a zone is
+    # listed and only a cut can change a list: p0 is 1 point above consensus's 60 % agreement.
+    p = split([61, 900, 180, 40], [30, 50, 180, 320], [9, 50, 40, 40])
+    served = Counter(pid for seed in range(50) for pid in serve(p, size=1, seed=seed))
+    assert served == {"p0": 50}
+
+
+def test_a_lists_threshold_is_drawn_from_its_zone_only():
+    # Eleven controversy proposals (47 % to 37 % disagreement) and ten consensus ones whose
+    # controversy score beats them all (60 % agree, 39 % disagree): the list's 10th place is
+    # between the controversy proposals at 38 % and 37 %, so those two get the votes.
+    disagree = [470 - 10 * i for i in range(11)]
+    agree = [450] * 11 + [600] * 10
+    p = split(agree, [*disagree, *[390] * 10], [1000 - a - d for a, d in zip(agree, [*disagree, *[390] * 10])])
+    served = Counter(pid for seed in range(50) for pid in serve(p, size=1, seed=seed, zone_margin=1.0))
+    assert served.most_common(2)[0][0] in ("p9", "p10") and served.most_common(2)[1][0] in ("p9", "p10")
