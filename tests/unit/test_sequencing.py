@@ -168,11 +168,11 @@ def test_a_listed_proposal_near_a_zones_cut_is_served_and_one_far_from_every_cut
 
 
 def test_a_lists_threshold_is_drawn_from_its_zone_only():
-    # Eleven controversy proposals (47 % to 37 % disagreement) and ten consensus ones whose
-    # controversy score beats them all (60 % agree, 39 % disagree): the list's 10th place is
-    # between the controversy proposals at 38 % and 37 %, so those two get the votes.
-    disagree = [470 - 10 * i for i in range(11)]
-    agree = [450] * 11 + [600] * 10
-    p = split(agree, [*disagree, *[390] * 10], [1000 - a - d for a, d in zip(agree, [*disagree, *[390] * 10])])
-    served = Counter(pid for seed in range(50) for pid in serve(p, size=1, seed=seed, zone_margin=1.0))
-    assert served.most_common(2)[0][0] in ("p9", "p10") and served.most_common(2)[1][0] in ("p9", "p10")
+    # Eleven controversy proposals (45 % agreement, 35 % to 25 % disagreement) and ten consensus
+    # ones whose controversy score beats them all (64 % agree, 35.5 % disagree): the list's 10th
+    # place is between the controversy proposals at 26 % and 25 %, so those two get the votes.
+    agree = [450] * 11 + [1280] * 10
+    disagree = [350 - 10 * i for i in range(11)] + [710] * 10
+    neutral = [1000 - a - d for a, d in zip(agree[:11], disagree)] + [10] * 10
+    served = Counter(pid for seed in range(50) for pid in serve(split(agree, disagree, neutral), size=1, seed=seed, margin=0.01))
+    assert {pid for pid, _ in served.most_common(2)} == {"p9", "p10"}

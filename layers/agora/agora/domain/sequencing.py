@@ -45,9 +45,10 @@ class SequencePolicy:
     retire_at: int = 1500  # trusted votes after which a proposal is no longer served (Make.org's cap)
     new_share: float = 0.3  # share of a sequence kept for new proposals while any are waiting
     list_size: int = 10  # length of each published list whose membership the votes settle
-    margin: float = 0.01  # score gap too small to matter: stops exact ties from absorbing every vote
-    zone_margin: float = 0.05  # the same for a share's gap to a zone's cut
-    settled_z: float = 3.5  # standard deviations from every threshold beyond which a place is settled
+    # A gap to a threshold or to a zone's cut too small to matter, in score or share: stops exact
+    # ties from absorbing every vote; the benchmarks' tolerance for a right list (0.05 of score).
+    margin: float = 0.05
+    settled_z: float = 3.0  # standard deviations from every threshold and cut beyond which a place is settled
     focus: float = 2.0  # an open proposal is drawn in proportion to 1 / distance ** focus
     window: int = 3  # candidates considered per slot when keeping authors and themes apart
 
@@ -193,7 +194,7 @@ def _zone_doubt(pool: SequencePool, settings: SequencePolicy) -> tuple[np.ndarra
     crossing = {name: np.full(len(pool), np.inf, dtype=np.float32) for name in LISTED}
     for key, cut in CUTS:
         shrunk = (pool.count(key).astype(np.float32) + 2) * per_shrunk_vote  # Agresti–Coull, as `standings`
-        gap = (np.abs(share[key] - cut) + settings.zone_margin) / np.sqrt(shrunk * (1 - shrunk) * per_shrunk_vote)
+        gap = (np.abs(share[key] - cut) + settings.margin) / np.sqrt(shrunk * (1 - shrunk) * per_shrunk_vote)
         near = np.flatnonzero(gap < settings.settled_z)  # the zone is only recomputed where it matters
         beyond = {k: s[near] for k, s in share.items()}
         beyond[key] = np.where(beyond[key] >= cut, np.nextafter(np.float32(cut), np.float32(0)), np.float32(cut))
