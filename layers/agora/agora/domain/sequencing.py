@@ -113,7 +113,7 @@ class SequencePool:
         published list: to the list's threshold within its zone, or to a zone's cut.
 
         Small means one more vote may move the proposal in or out of a list; `inf` for proposals
-        not yet tested (they are not ranked) and for those no single crossing would list or unlist.
+        not yet tested (they are not ranked) and for those no crossing within `settled_z` would list or unlist.
         """
         if settings not in self._openness:
             self._openness[settings] = _openness(self, settings)
