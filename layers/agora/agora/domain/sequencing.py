@@ -48,7 +48,7 @@ class SequencePolicy:
     # A gap to a threshold or to a zone's cut too small to matter, in score or share: stops exact
     # ties from absorbing every vote; the benchmarks' tolerance for a right list (0.05 of score).
     margin: float = 0.05
-    settled_z: float = 3.0  # standard deviations from every threshold and cut beyond which a place is settled
+    settled_z: float = 3.5  # standard deviations from every threshold and cut beyond which a place is settled
     focus: float = 2.0  # an open proposal is drawn in proportion to 1 / distance ** focus
     window: int = 3  # candidates considered per slot when keeping authors and themes apart
 
