@@ -82,12 +82,18 @@ def project(m: Matrix, seed: int = SEED) -> np.ndarray:
     the stretched map matched Polis's own published groups less well
     (docs/decisions.md 109, "Opinion groups on the unscaled map").
     """
-    n, q = m.choice.shape
+    _, centred, components = axes(m, seed)
+    return (centred @ components).astype(np.float64)
+
+
+def axes(m: Matrix, seed: int = SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each column's mean vote, the matrix centred on them (a missing vote at 0), and its two
+    leading right singular vectors: a point x of proposal space lies at (x − mean) @ components."""
+    q = m.choice.shape[1]
     seen = m.voted.sum(axis=0)
     mean = np.divide(m.choice.sum(axis=0), seen, out=np.zeros(q, dtype=np.float32), where=seen > 0)
     centred = np.where(m.voted, m.choice - mean, np.float32(0))
-    components = _leading_right_vectors(centred, 2, np.random.default_rng(seed))
-    return (centred @ components).astype(np.float64)
+    return mean, centred, _leading_right_vectors(centred, 2, np.random.default_rng(seed))
 
 
 def _leading_right_vectors(a: np.ndarray, rank: int, rng: np.random.Generator, rounds: int = 6) -> np.ndarray:
@@ -109,16 +115,19 @@ def _leading_right_vectors(a: np.ndarray, rank: int, rng: np.random.Generator, r
     return v * np.where(signs == 0, 1, signs)
 
 
-def _run(x: np.ndarray, k: int, rng: np.random.Generator) -> tuple[np.ndarray, float]:
-    """Labels and inertia of one k-means run (k-means++ start, at most 100 rounds)."""
-    labels, centres = kmeans(Points(x), k, rng, rounds=100)
-    return labels, float(((x - centres[labels]) ** 2).sum())
+def _run(x: np.ndarray, k: int, rng: np.random.Generator, weights: np.ndarray | None, start: np.ndarray | None) -> tuple[np.ndarray, float]:
+    """Labels and (weighted) inertia of one k-means run (at most 100 rounds)."""
+    labels, centres = kmeans(Points(x, weights), k, rng, rounds=100, start=start)
+    spread = (x - centres[labels]) ** 2
+    return labels, float(spread.sum() if weights is None else weights @ spread.sum(axis=1))
 
 
-def cluster(x: np.ndarray, k: int, seed: int = SEED) -> np.ndarray:
-    """Best of RESTARTS seeded runs, groups numbered by size (largest first), then position."""
+def cluster(x: np.ndarray, k: int, seed: int = SEED, weights: np.ndarray | None = None, start: np.ndarray | None = None, restarts: int = RESTARTS) -> np.ndarray:
+    """Best of `restarts` seeded runs (or the one run from `start` centres), groups numbered by
+    size (largest first), then position."""
     rng = np.random.default_rng(seed)
-    labels, _ = min((_run(x, k, rng) for _ in range(RESTARTS)), key=lambda run: run[1])
+    runs = [_run(x, k, rng, weights, start) for _ in range(restarts if start is None else 1)]
+    labels, _ = min(runs, key=lambda run: run[1])
     return _by_size(labels)
 
 
@@ -216,24 +225,36 @@ def opinion_groups(sample: VoteSample, votable: set[str], previous: Choice) -> G
     if not counts or len(m.proposals) < 2:
         return None
     coords = project(m)
-    runs: dict[int, np.ndarray] = {}
-    for k in counts:
-        labels = without_outliers(coords, cluster(coords, k))
-        runs.setdefault(int(labels.max()) + 1, labels)
-    runs.pop(1, None)
-    if not runs:  # nothing but outliers around one crowd: keep the plain two-way split
-        runs = {2: cluster(coords, 2)}
-    quality = silhouettes(coords, runs)
-    top = max(quality.values())
-    best = min(k for k in runs if quality[k] >= top - SILHOUETTE_MARGIN)
-    choice = previous.after(best)
-    if choice.count not in runs:  # the kept count no longer fits the sample
-        choice = Choice(best)
+    runs = labellings(coords, counts)
+    choice, quality = chosen(coords, runs, previous)
     labels = runs[choice.count]
     onehot = np.eye(int(labels.max()) + 1)[labels].T
     agree = onehot @ (m.voted & (m.choice > 0))
     disagree = onehot @ (m.voted & (m.choice < 0))
     return Groups(m, coords, labels, quality, choice, agree, disagree, onehot @ m.voted)
+
+
+def labellings(
+    coords: np.ndarray, counts: list[int], weights: np.ndarray | None = None, starts: Mapping[int, np.ndarray] | None = None, restarts: int = RESTARTS
+) -> dict[int, np.ndarray]:
+    """Per group count found (2 or more), its labelling: k-means for each of `counts` (from
+    `starts` centres where given), outliers folded in; a count found twice keeps the first."""
+    runs: dict[int, np.ndarray] = {}
+    for k in counts:
+        labels = without_outliers(coords, cluster(coords, k, weights=weights, start=(starts or {}).get(k), restarts=restarts))
+        runs.setdefault(int(labels.max()) + 1, labels)
+    runs.pop(1, None)
+    # nothing but outliers around one crowd: keep the plain two-way split
+    return runs or {2: cluster(coords, 2, weights=weights, restarts=restarts)}
+
+
+def chosen(coords: np.ndarray, runs: Mapping[int, np.ndarray], previous: Choice) -> tuple[Choice, dict[int, float]]:
+    """The published count after this snapshot, and each count's mean silhouette."""
+    quality = silhouettes(coords, runs)
+    top = max(quality.values())
+    best = min(k for k in runs if quality[k] >= top - SILHOUETTE_MARGIN)
+    choice = previous.after(best)
+    return (choice if choice.count in runs else Choice(best)), quality  # else the kept count no longer fits
 
 
 @dataclass(frozen=True)

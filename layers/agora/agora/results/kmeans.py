@@ -30,18 +30,10 @@ class Space(Protocol):
         """The centre of each of k clusters, given each point's closeness to the previous centres."""
 
 
-def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple[np.ndarray, np.ndarray]:
-    """Labels (one per point) and the k centres, after at most `rounds` assignments."""
-    chosen = [int(rng.integers(len(space)))]
-    closest: np.ndarray | None = None
-    while len(chosen) < k:
-        near = space.closeness(space.centres_at(chosen[-1:]))[:, 0]
-        closest = near if closest is None else np.maximum(closest, near)
-        weight = space.spread(closest)
-        weight[chosen] = 0
-        total = weight.sum()
-        chosen.append(int(rng.choice(len(weight), p=weight / total)) if total > 0 else int(rng.integers(len(weight))))
-    centres = space.centres_at(chosen)
+def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (one per point) and the k centres, after at most `rounds` assignments, from the
+    `start` centres when given (an earlier run's), else from a k-means++ seeding."""
+    centres = _seeded(space, k, rng) if start is None else start
     labels = np.full(len(space), -1)
     for _ in range(rounds):
         near = space.closeness(centres)
@@ -53,11 +45,26 @@ def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple
     return labels, centres
 
 
-class Points:
-    """Dense points under squared Euclidean distance; an emptied cluster restarts at the worst-served point."""
+def _seeded(space: Space, k: int, rng: np.random.Generator) -> np.ndarray:
+    chosen = [int(rng.integers(len(space)))]
+    closest: np.ndarray | None = None
+    while len(chosen) < k:
+        near = space.closeness(space.centres_at(chosen[-1:]))[:, 0]
+        closest = near if closest is None else np.maximum(closest, near)
+        weight = space.spread(closest)
+        weight[chosen] = 0
+        total = weight.sum()
+        chosen.append(int(rng.choice(len(weight), p=weight / total)) if total > 0 else int(rng.integers(len(weight))))
+    return space.centres_at(chosen)
 
-    def __init__(self, x: np.ndarray) -> None:
-        self.x = x
+
+class Points:
+    """Dense points under squared Euclidean distance, each with a weight (1 unless given: it
+    scales the point's k-means++ odds and its pull on its centre); an emptied cluster restarts at
+    the worst-served point."""
+
+    def __init__(self, x: np.ndarray, weights: np.ndarray | None = None) -> None:
+        self.x, self.weights = x, weights
 
     def __len__(self) -> int:
         return len(self.x)
@@ -66,17 +73,18 @@ class Points:
         return -((self.x[:, None, :] - centres[None]) ** 2).sum(axis=2)
 
     def spread(self, closest: np.ndarray) -> np.ndarray:
-        return -closest
+        return -closest if self.weights is None else -closest * self.weights
 
     def centres_at(self, points: list[int]) -> np.ndarray:
         return self.x[points]
 
     def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
         members = [labels == j for j in range(k)]
-        if all(m.any() for m in members):
-            return np.array([self.x[m].mean(axis=0) for m in members])
         worst = self.x[near.max(axis=1).argmin()]
-        return np.array([self.x[m].mean(axis=0) if m.any() else worst for m in members])
+        return np.array([self._mean(m) if m.any() else worst for m in members])
+
+    def _mean(self, members: np.ndarray) -> np.ndarray:
+        return self.x[members].mean(axis=0) if self.weights is None else np.average(self.x[members], axis=0, weights=self.weights[members])
 
 
 class Postings:
