@@ -151,3 +151,12 @@ def test_participants_who_all_voted_alike_do_not_break_the_snapshot():
     s = VoteSample.of(votes, {}, len(votes), True)
     found = opinion_groups(s, set(s.proposals), Choice())
     assert found is None or all(np.isfinite(q) for q in found.silhouettes.values())
+
+
+def test_labellings_start_from_the_given_centres():
+    # four corners of a square: left | right and top / bottom are equally good two-way splits
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 5)
+    sides = g.labellings(x, [2], starts={2: np.array([[0.0, 0.5], [1.0, 0.5]])})[2]
+    layers = g.labellings(x, [2], starts={2: np.array([[0.5, 0.0], [0.5, 1.0]])})[2]
+    assert len(set(zip(sides.tolist(), x[:, 0].tolist()))) == 2
+    assert len(set(zip(layers.tolist(), x[:, 1].tolist()))) == 2

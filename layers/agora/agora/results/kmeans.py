@@ -17,6 +17,9 @@ import numpy as np
 class Space(Protocol):
     def __len__(self) -> int: ...
 
+    def first(self, rng: np.random.Generator) -> int:
+        """k-means++'s first seed."""
+
     def closeness(self, centres: np.ndarray) -> np.ndarray:
         """points × centres; larger is nearer."""
 
@@ -46,7 +49,7 @@ def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int, start: n
 
 
 def _seeded(space: Space, k: int, rng: np.random.Generator) -> np.ndarray:
-    chosen = [int(rng.integers(len(space)))]
+    chosen = [space.first(rng)]
     closest: np.ndarray | None = None
     while len(chosen) < k:
         near = space.closeness(space.centres_at(chosen[-1:]))[:, 0]
@@ -68,6 +71,11 @@ class Points:
 
     def __len__(self) -> int:
         return len(self.x)
+
+    def first(self, rng: np.random.Generator) -> int:
+        if self.weights is None:
+            return int(rng.integers(len(self.x)))
+        return int(rng.choice(len(self.x), p=self.weights / self.weights.sum()))
 
     def closeness(self, centres: np.ndarray) -> np.ndarray:
         return -((self.x[:, None, :] - centres[None]) ** 2).sum(axis=2)
@@ -101,6 +109,9 @@ class Postings:
 
     def __len__(self) -> int:
         return len(self.members)
+
+    def first(self, rng: np.random.Generator) -> int:
+        return int(rng.integers(len(self.members)))
 
     def closeness(self, centres: np.ndarray) -> np.ndarray:
         columns = [np.bincount(self.row_of, self.weight * c[self.col_of], minlength=self.rows)[self.members] for c in centres]
