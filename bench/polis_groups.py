@@ -94,6 +94,18 @@ def density_weighted(s: VoteSample, carried: Carried | None = None) -> Found:
     return on.found(runs, groups.chosen(on.x, runs, Choice())[0].count, w)
 
 
+def either(s: VoteSample, carried: Carried | None = None) -> Found:
+    """Per count, opinion_groups' labelling or density_weighted's, whichever has the higher mean
+    silhouette (opinion_groups' on a tie); then opinion_groups' count choice; warm as density_weighted."""
+    on = _Map.of(s, carried)
+    w = density_weights(on.x)
+    counts = [k for k in GROUP_COUNTS if k < len(on.x)]
+    plain, weighted = groups.labellings(on.x, counts, None, on.starts), groups.labellings(on.x, counts, w, on.starts, CANDIDATE_RESTARTS)
+    quality = groups.silhouettes(on.x, plain), groups.silhouettes(on.x, weighted)
+    runs = {k: (weighted if k not in plain or quality[1].get(k, -1) > quality[0][k] else plain)[k] for k in plain.keys() | weighted.keys()}
+    return on.found(runs, groups.chosen(on.x, runs, Choice())[0].count, w)
+
+
 def two_level(s: VoteSample, carried: Carried | None = None) -> Found:
     """Polis's two levels on opinion_groups' map: BASES k-means clusters of participants, then
     opinion_groups' counts, folding and count choice on the base centres, unweighted (silhouette
@@ -168,7 +180,7 @@ class Comparison:
     smallest_share: float  # Polis's smallest group, as a share of the participants it grouped
 
 
-CANDIDATES = {"density-weighted": density_weighted, "two-level": two_level}
+CANDIDATES = {"density-weighted": density_weighted, "either": either, "two-level": two_level}
 
 
 def measured(c: _polis.Conversation, cold: Found, earlier: Found, warm: Found) -> Measured:
