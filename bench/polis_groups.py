@@ -4,7 +4,11 @@ agora's opinion_groups runs on each conversation's last votes (the whole convers
 sample, as a snapshot of a consultation that size would read it) and is compared, on the
 participants both grouped, with participants-votes.csv's group-id: adjusted Rand index (Hubert
 and Arabie) and group count. Stability: the groups found on the first 90 % of the votes (by time)
-against those on all of them, on the participants both grouped. Side by side, two references
+against those on all of them, on the participants both grouped, computed apart (cold) and with
+all the votes started from the 90 % snapshot's state (warm: what a live consultation carries).
+The same for three candidates that were measured and not adopted (density-weighted k-means,
+either it or agora's labelling by silhouette, Polis's two levels; docs/performance.md "Opinion
+groups, fourth attempt"), warm from the 90 % snapshot's group centres. Side by side, two references
 (bench/_polis_math.py): Polis's own algorithm replayed once on the final votes, and the ceiling
 of any 2-D k-means (Polis's groups read back as nearest centres on the principal-component map),
 also on only the participants Polis could have grouped from the export (its 7-vote in-conv rule
