@@ -5,15 +5,14 @@ sample, as a snapshot of a consultation that size would read it) and is compared
 participants both grouped, with participants-votes.csv's group-id: adjusted Rand index (Hubert
 and Arabie) and group count. Stability: the groups found on the first 90 % of the votes (by time)
 against those on all of them, on the participants both grouped, computed apart (cold) and with
-all the votes started from the 90 % snapshot's state (warm: what a live consultation carries).
-The same for three candidates that were measured and not adopted (density-weighted k-means,
-either it or agora's labelling by silhouette, Polis's two levels; docs/performance.md "Opinion
-groups, fourth attempt"), warm from the 90 % snapshot's group centres. Side by side, two references
-(bench/_polis_math.py): Polis's own algorithm replayed once on the final votes, and the ceiling
-of any 2-D k-means (Polis's groups read back as nearest centres on the principal-component map),
-also on only the participants Polis could have grouped from the export (its 7-vote in-conv rule
-applied to the exported votes), next to how many it grouped below that rule, and the share of
-Polis's smallest group.
+all the votes started from the 90 % snapshot's count choice (warm: what a live consultation
+carries). Beside it, the same for the method before the density weighting (plain k-means per
+count), the baseline. Side by side, two references (bench/_polis_math.py): Polis's own algorithm
+replayed once on the final votes, and the ceiling of any 2-D k-means (Polis's groups read back as
+nearest centres on the principal-component map), also on only the participants Polis could have
+grouped from the export (its 7-vote in-conv rule applied to the exported votes), next to how many
+it grouped below that rule, and the share of Polis's smallest group. Last, both methods' grouping
+time on the largest conversation, in the same run.
 """
 
 from __future__ import annotations
@@ -24,16 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.results import groups
-from agora.results.groups import CHUNK, GROUP_COUNTS, Choice, Groups, opinion_groups
+from agora.results.groups import Choice, opinion_groups
 from agora.results.sample import VoteSample
 from bench import _polis, _polis_math
-from bench.harness import Row
+from bench.harness import Row, timed
 
 KEY = {1: "agree", -1: "disagree", 0: "neutral"}
-# k-means restarts of the density-weighted candidate: with opinion_groups' 4, its figures moved
-# with the seed (seattle 0.30-0.83); with 16 they do not (docs/performance.md, fourth attempt).
-CANDIDATE_RESTARTS = 16
-BASES = 100  # Polis's base clusters
 
 
 def adjusted_rand(a: np.ndarray, b: np.ndarray) -> float:
@@ -60,100 +55,24 @@ def sample(c: _polis.Conversation, until: float = 1.0) -> VoteSample:
     return VoteSample.of(triples, {}, int(on.sum()), True)
 
 
-def labelled(s: VoteSample, previous: Choice = Choice()) -> tuple[Groups | None, dict[int, int]]:
-    g = opinion_groups(s, set(s.proposals), previous)
-    if g is None:
-        return None, {}
-    return g, {int(s.participants[p]): int(label) for p, label in zip(g.matrix.participants, g.labels, strict=True)}
-
-
-Carried = dict[int, tuple[np.ndarray, np.ndarray]]  # per count: proposal ids, [proposal, group] mean-filled votes
+METHODS = {"agora": None, "plain k-means": groups.plain_kmeans}  # None: opinion_groups' own labelling
 
 
 @dataclass(frozen=True)
 class Found:
-    """A candidate's groups: voter id -> group, their count, and what a later snapshot starts from."""
+    """A method's groups on a sample: voter id -> group, their count, and the count choice it leaves."""
 
     labels: dict[int, int]
     count: int
-    centres: Carried
+    choice: Choice
 
 
-def density_weights(x: np.ndarray) -> np.ndarray:
-    """1 / the map's Gaussian kernel density at each point (bandwidth by Scott's rule), median 1."""
-    bandwidth = max(float(x.std(axis=0).mean()) * len(x) ** (-1 / 6), 1e-9)
-    density = np.concatenate([np.exp(-((x[i : i + CHUNK, None] - x[None]) ** 2).sum(axis=2) / (2 * bandwidth**2)).sum(axis=1) for i in range(0, len(x), CHUNK)])
-    return np.median(density) / density
-
-
-def density_weighted(s: VoteSample, carried: Carried | None = None) -> Found:
-    """The candidate measured beside agora's groups (docs/performance.md, "Opinion groups, fourth
-    attempt"): opinion_groups' map, counts, folding and count choice, but each participant weighs
-    1 / the density of the map around them in k-means, so a dense crowd pulls its centre no harder
-    than the thinner minority beside it. Warm: the groups of each count start from `carried`, an
-    earlier snapshot's group centres in proposal space, placed on this snapshot's map."""
-    on = _Map.of(s, carried)
-    w = density_weights(on.x)
-    runs = groups.labellings(on.x, [k for k in GROUP_COUNTS if k < len(on.x)], w, on.starts, CANDIDATE_RESTARTS)
-    return on.found(runs, groups.chosen(on.x, runs, Choice())[0].count, w)
-
-
-def either(s: VoteSample, carried: Carried | None = None) -> Found:
-    """Per count, opinion_groups' labelling or density_weighted's, whichever has the higher mean
-    silhouette (opinion_groups' on a tie); then opinion_groups' count choice; warm as density_weighted."""
-    on = _Map.of(s, carried)
-    w = density_weights(on.x)
-    counts = [k for k in GROUP_COUNTS if k < len(on.x)]
-    plain, weighted = groups.labellings(on.x, counts, None, on.starts), groups.labellings(on.x, counts, w, on.starts, CANDIDATE_RESTARTS)
-    quality = groups.silhouettes(on.x, plain), groups.silhouettes(on.x, weighted)
-    runs = {k: (weighted if k not in plain or quality[1].get(k, -1) > quality[0][k] else plain)[k] for k in plain.keys() | weighted.keys()}
-    return on.found(runs, groups.chosen(on.x, runs, Choice())[0].count, w)
-
-
-def two_level(s: VoteSample, carried: Carried | None = None) -> Found:
-    """Polis's two levels on opinion_groups' map: BASES k-means clusters of participants, then
-    opinion_groups' counts, folding and count choice on the base centres, unweighted (silhouette
-    Polis's way, over the bases); warm as density_weighted."""
-    on = _Map.of(s, carried)
-    base = groups.cluster(on.x, min(BASES, len(on.x)))
-    centres = np.array([on.x[base == b].mean(axis=0) for b in range(base.max() + 1)])
-    runs = groups.labellings(centres, [k for k in GROUP_COUNTS if k < len(centres)], None, on.starts, CANDIDATE_RESTARTS)
-    count = groups.chosen(centres, runs, Choice())[0].count
-    return on.found({k: labels[base] for k, labels in runs.items()}, count, 1 / np.bincount(base)[base])
-
-
-@dataclass(frozen=True)
-class _Map:
-    sample: VoteSample
-    m: groups.Matrix
-    mean: np.ndarray
-    x: np.ndarray
-    ids: np.ndarray  # proposal id per column
-    starts: dict[int, np.ndarray]  # carried centres placed on this map
-
-    @classmethod
-    def of(cls, s: VoteSample, carried: Carried | None) -> _Map:
-        m = groups.matrix(s, set(s.proposals))
-        mean, centred, components = groups.axes(m)
-        ids = np.asarray(s.proposals, dtype=object)[m.proposals]
-        starts = {k: _placed(*carried[k], ids, mean, components) for k in carried or {}}
-        return cls(s, m, mean, (centred @ components).astype(np.float64), ids, starts)
-
-    def found(self, runs: dict[int, np.ndarray], count: int, weights: np.ndarray) -> Found:
-        """The groups of `count`, and every count's group centres (participants weighted) to carry."""
-        filled = np.where(self.m.voted, self.m.choice, self.mean)
-        centres = {k: (self.ids, np.stack([np.average(filled[lab == j], axis=0, weights=weights[lab == j]) for j in range(k)], axis=1)) for k, lab in runs.items()}
-        labels = {int(self.sample.participants[p]): int(g) for p, g in zip(self.m.participants, runs[count], strict=True)}
-        return Found(labels, int(count), centres)
-
-
-def _placed(ids: np.ndarray, votes: np.ndarray, now: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
-    """Centres given as mean-filled votes on proposals `ids`, on the map of proposals `now` (a
-    proposal they lack at this snapshot's mean)."""
-    at = {p: i for i, p in enumerate(ids.tolist())}
-    rows = np.array([votes[at[p]] if p in at else np.full(votes.shape[1], np.nan) for p in now.tolist()])
-    rows = np.where(np.isnan(rows), mean[:, None], rows)
-    return (rows - mean[:, None]).T @ components
+def found(s: VoteSample, method: str, previous: Choice = Choice()) -> Found:
+    """opinion_groups on the whole sample with the method's labelling, from the `previous` count choice."""
+    g = opinion_groups(s, set(s.proposals), previous, METHODS[method])
+    if g is None:
+        return Found({}, 0, Choice())
+    return Found({int(s.participants[p]): int(label) for p, label in zip(g.matrix.participants, g.labels, strict=True)}, g.count, g.choice)
 
 
 def agreement(first: dict[int, int], second: dict[int, int]) -> float:
@@ -168,13 +87,13 @@ class Measured:
     ari: float
     count: int
     stability: float  # cold: the groups of 90 % of the votes and of all, computed apart
-    warm: float  # all the votes started from the 90 % snapshot's state
+    warm: float  # all the votes started from the 90 % snapshot's count choice, as a snapshot runs
     warm_ari: float
 
 
 @dataclass(frozen=True)
 class Comparison:
-    methods: dict[str, Measured]  # "agora" (warm: the count and its challenger carried), then the candidates
+    methods: dict[str, Measured]  # "agora", then the "plain k-means" baseline
     polis_count: int
     replay: float  # Polis's algorithm, replayed once on the final votes
     replay_count: int
@@ -184,26 +103,16 @@ class Comparison:
     smallest_share: float  # Polis's smallest group, as a share of the participants it grouped
 
 
-CANDIDATES = {"density-weighted": density_weighted, "either": either, "two-level": two_level}
-
-
-def measured(c: _polis.Conversation, cold: Found, earlier: Found, warm: Found) -> Measured:
+def measured(c: _polis.Conversation, everything: VoteSample, ninety: VoteSample, method: str) -> Measured:
+    cold, earlier = found(everything, method), found(ninety, method)
+    warm = found(everything, method, earlier.choice)
     return Measured(agreement(cold.labels, c.groups), cold.count, agreement(earlier.labels, cold.labels), agreement(earlier.labels, warm.labels), agreement(warm.labels, c.groups))
-
-
-def agora_groups(s: VoteSample, previous: Choice = Choice()) -> tuple[Found, Choice]:
-    g, labels = labelled(s, previous)
-    return Found(labels, g.count if g else 0, {}), g.choice if g else Choice()
 
 
 def compare(name: str) -> Comparison:
     c = _polis.load(name, moderated_out=True)
     everything, ninety = sample(c), sample(c, 0.9)
-    earlier, state = agora_groups(ninety)
-    methods = {"agora": measured(c, agora_groups(everything)[0], earlier, agora_groups(everything, state)[0])}
-    for label, method in CANDIDATES.items():
-        before = method(ninety)
-        methods[label] = measured(c, method(everything), before, method(everything, before.centres))
+    methods = {method: measured(c, everything, ninety, method) for method in METHODS}
     replay = _polis_math.groups(c)
     ceiling = _polis_math.voronoi_ceiling(c)
     voters, votes = np.unique(c.voter, return_counts=True)
@@ -233,7 +142,7 @@ def rows(quick: bool) -> list[Row]:
         note = f"median over {len(group)} conversations ({label})"
         for method in res[group[0]].methods:
             goal = method == "agora" and label == "all"
-            name = "" if method == "agora" else f"{method} candidate: "
+            name = "" if method == "agora" else f"{method} baseline: "
             ari = float(np.median([res[n].methods[method].ari for n in group]))
             out.append(Row(f"real groups: {name}adjusted Rand index vs Polis, {label}", ari, 1.0, "ARI", "value >= 0.8" if goal else "value >= -1", note))
             same = sum(res[n].methods[method].count == res[n].polis_count for n in group)
@@ -244,10 +153,21 @@ def rows(quick: bool) -> list[Row]:
     for method in next(iter(res.values())).methods:
         for way in ("stability", "warm"):
             values = [r.methods[method].__dict__[way] for r in res.values()]
-            name = f"{'agora' if method == 'agora' else method + ' candidate'}, {'cold' if way == 'stability' else 'warm'}"
+            name = f"{'agora' if method == 'agora' else method + ' baseline'}, {'cold' if way == 'stability' else 'warm'}"
             goal = "value >= 0.8" if method == "agora" else "value >= -1"
             out.append(Row(f"real groups: ARI, 90 % of the votes vs all, {name}", float(np.median(values)), 1.0, "ARI", goal, f"median over conversations; lowest {min(values):.2f}"))
-    return out
+    return [*out, timing(conversations, quick)]
+
+
+def timing(conversations: list[str], quick: bool) -> Row:
+    """Both methods' grouping time on the conversation with the most participants."""
+    loaded = [_polis.load(n, moderated_out=True) for n in conversations]
+    largest = max(loaded, key=lambda c: len(np.unique(c.voter)))
+    s = sample(largest)
+    repeat = 1 if quick else 5
+    seconds = {method: timed(lambda method=method: found(s, method), repeat=repeat) for method in METHODS}
+    return Row(f"real groups: grouping time, {largest.name}", seconds["agora"], seconds["plain k-means"], "s", "value <= 1",
+               f"median of {repeat}, {len(s.participants):,} participants; baseline: plain k-means per count, same run")  # fmt: skip
 
 
 def table(res: dict[str, Comparison]) -> str:

@@ -52,11 +52,3 @@ def test_a_weightless_point_is_never_a_k_means_plus_plus_seed():
     for seed in range(20):
         _, centres = kmeans(Points(x, np.array([1.0, 1, 1, 0])), 2, np.random.default_rng(seed), rounds=0)
         assert [1000, 0] not in centres.tolist()
-
-
-def test_a_run_from_given_centres_starts_there_and_uses_no_randomness():
-    x = np.array([[0.0, 0], [1, 0], [9, 0], [10, 0]])
-    first = kmeans(Points(x), 2, np.random.default_rng(1), rounds=100, start=np.array([[10.0, 0], [0, 0]]))
-    again = kmeans(Points(x), 2, np.random.default_rng(2), rounds=100, start=np.array([[10.0, 0], [0, 0]]))
-    assert first[0].tolist() == again[0].tolist() == [1, 1, 0, 0]  # numbered as the start was
-    assert first[1].tolist() == [[9.5, 0.0], [0.5, 0.0]]

@@ -33,10 +33,9 @@ class Space(Protocol):
         """The centre of each of k clusters, given each point's closeness to the previous centres."""
 
 
-def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Labels (one per point) and the k centres, after at most `rounds` assignments, from the
-    `start` centres when given (an earlier run's), else from a k-means++ seeding."""
-    centres = _seeded(space, k, rng) if start is None else start
+def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (one per point) and the k centres, after at most `rounds` assignments from a k-means++ seeding."""
+    centres = _seeded(space, k, rng)
     labels = np.full(len(space), -1)
     for _ in range(rounds):
         near = space.closeness(centres)
@@ -68,6 +67,7 @@ class Points:
 
     def __init__(self, x: np.ndarray, weights: np.ndarray | None = None) -> None:
         self.x, self.weights = x, weights
+        self.columns = np.ascontiguousarray(x.T)  # one coordinate at a time: faster than reducing a points × centres × dims array
 
     def __len__(self) -> int:
         return len(self.x)
@@ -78,7 +78,11 @@ class Points:
         return int(rng.choice(len(self.x), p=self.weights / self.weights.sum()))
 
     def closeness(self, centres: np.ndarray) -> np.ndarray:
-        return -((self.x[:, None, :] - centres[None]) ** 2).sum(axis=2)
+        near = np.zeros((len(self.x), len(centres)))
+        for column, at in zip(self.columns, centres.T, strict=True):
+            gap = column[:, None] - at[None]
+            near -= gap * gap
+        return near
 
     def spread(self, closest: np.ndarray) -> np.ndarray:
         return -closest if self.weights is None else -closest * self.weights
@@ -87,12 +91,13 @@ class Points:
         return self.x[points]
 
     def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
-        members = [labels == j for j in range(k)]
-        worst = self.x[near.max(axis=1).argmin()]
-        return np.array([self._mean(m) if m.any() else worst for m in members])
-
-    def _mean(self, members: np.ndarray) -> np.ndarray:
-        return self.x[members].mean(axis=0) if self.weights is None else np.average(self.x[members], axis=0, weights=self.weights[members])
+        weights = np.ones(len(self.x)) if self.weights is None else self.weights
+        mass = np.bincount(labels, weights, minlength=k)
+        sums = np.stack([np.bincount(labels, weights * column, minlength=k) for column in self.columns], axis=1)
+        centres = sums / np.where(mass > 0, mass, 1)[:, None]
+        if (mass == 0).any():
+            centres[mass == 0] = self.x[near.max(axis=1).argmin()]
+        return centres
 
 
 class Postings:
