@@ -197,14 +197,21 @@ def test_each_count_keeps_the_labelling_that_separates_better():
     assert weighted[2] > plain[2]  # the two groups above are the weighted ones
 
 
-def test_the_groups_are_the_same_for_the_same_sample_even_past_the_density_and_silhouette_bounds(monkeypatch):
+def test_the_groups_are_the_same_for_the_same_sample_even_past_the_silhouette_bound(monkeypatch):
     s = crowd_and_minority(seed=3)
-    monkeypatch.setattr(g, "DENSITY_POINTS", 60)
     monkeypatch.setattr(g, "SILHOUETTE_POINTS", 60)
     first, again = opinion_groups(s, set(s.proposals), Choice()), opinion_groups(s, set(s.proposals), Choice())
     assert np.array_equal(first.labels, again.labels) and first.silhouettes == again.silhouettes
     theirs, crowd_with_them = minority_group(first, s)
     assert first.count == 2 and len(theirs) == 1 and crowd_with_them < 20  # a fraction of the map still finds them
+
+
+def test_the_binned_density_is_the_kernel_sum_within_a_fraction_of_a_percent():
+    rng = np.random.default_rng(5)
+    x = np.vstack([rng.normal(0, 1, (400, 2)), rng.normal((4, 1), 0.3, (40, 2)), [[9.0, -3.0]]])
+    h = x.std(axis=0).mean() * len(x) ** (-1 / 6)
+    exact = np.exp(-((x[:, None] - x[None]) ** 2).sum(axis=2) / (2 * h * h)).sum(axis=1)
+    assert np.allclose(g.density_weights(x), np.median(exact) / exact, rtol=5e-3)
 
 
 def test_density_weights_lift_the_thin_parts_of_the_map():
