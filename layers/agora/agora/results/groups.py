@@ -35,7 +35,7 @@ WINS_TO_SWITCH = 4
 RESTARTS = 4
 # With 4 restarts the density-weighted labelling moved with the seed (seattle's ARI against Polis
 # 0.30-0.83); with 16 it does not (docs/performance.md, "Opinion groups, fourth attempt").
-DENSITY_RESTARTS = 16
+DENSITY_RESTARTS, DENSITY_ENOUGH = 16, 3  # at most 16 restarts, done once 3 found the best
 # The silhouette reads at most this many participants (a seeded subsample), so its cost stays
 # bounded at the sample's 5,000; every real conversation measured clusters fewer (at most 592).
 SILHOUETTE_POINTS = 2_000
@@ -134,12 +134,21 @@ def _run(x: np.ndarray, k: int, rng: np.random.Generator, weights: np.ndarray | 
     return labels, float(spread.sum() if weights is None else weights @ spread.sum(axis=1))
 
 
-def cluster(x: np.ndarray, k: int, seed: int = SEED, weights: np.ndarray | None = None, restarts: int = RESTARTS) -> np.ndarray:
-    """Best of `restarts` seeded runs, groups numbered by size (largest first), then position."""
+def cluster(x: np.ndarray, k: int, seed: int = SEED, weights: np.ndarray | None = None, restarts: int = RESTARTS, enough: int | None = None) -> np.ndarray:
+    """Best of `restarts` seeded runs, or of fewer once `enough` runs have found the best so far;
+    groups numbered by size (largest first), then position."""
     rng = np.random.default_rng(seed)
-    runs = [_run(x, k, rng, weights) for _ in range(restarts)]
-    labels, _ = min(runs, key=lambda run: run[1])
-    return _by_size(labels)
+    best, inertia, found = None, np.inf, 0
+    for _ in range(restarts):
+        labels, spread = _run(x, k, rng, weights)
+        labels = _by_size(labels)
+        if best is not None and np.array_equal(labels, best):
+            found += 1
+            if found == enough:
+                break
+        elif spread < inertia:
+            best, inertia, found = labels, spread, 1
+    return best
 
 
 def _by_size(labels: np.ndarray) -> np.ndarray:
@@ -287,7 +296,7 @@ def plain_or_density_weighted(coords: np.ndarray, counts: list[int]) -> Labelled
     """Per group count, the plain k-means labelling or the density-weighted one, whichever has
     the higher mean silhouette (the plain one on a tie)."""
     plain = labellings(coords, counts)
-    weighted = labellings(coords, counts, density_weights(coords), restarts=DENSITY_RESTARTS)
+    weighted = labellings(coords, counts, density_weights(coords), DENSITY_RESTARTS, DENSITY_ENOUGH)
     quality = silhouettes(coords, {**{(k, False): v for k, v in plain.items()}, **{(k, True): v for k, v in weighted.items()}}, SILHOUETTE_POINTS)
     best = {k: max((way for way in (False, True) if (k, way) in quality), key=lambda way: quality[k, way]) for k in sorted(plain.keys() | weighted.keys())}
     return {k: (weighted if way else plain)[k] for k, way in best.items()}, {k: quality[k, way] for k, way in best.items()}
@@ -300,16 +309,17 @@ def plain_kmeans(coords: np.ndarray, counts: list[int]) -> Labelled:
     return runs, silhouettes(coords, runs)
 
 
-def labellings(coords: np.ndarray, counts: list[int], weights: np.ndarray | None = None, restarts: int = RESTARTS) -> dict[int, np.ndarray]:
+def labellings(coords: np.ndarray, counts: list[int], weights: np.ndarray | None = None, restarts: int = RESTARTS, enough: int | None = None) -> dict[int, np.ndarray]:
     """Per group count found (2 or more), its labelling: k-means for each of `counts` (participants
-    weighted by `weights` if given), outliers folded in; a count found twice keeps the first."""
+    weighted by `weights` if given; see `cluster` for the restarts), outliers folded in; a count
+    found twice keeps the first."""
     runs: dict[int, np.ndarray] = {}
     for k in counts:
-        labels = without_outliers(coords, cluster(coords, k, weights=weights, restarts=restarts))
+        labels = without_outliers(coords, cluster(coords, k, weights=weights, restarts=restarts, enough=enough))
         runs.setdefault(int(labels.max()) + 1, labels)
     runs.pop(1, None)
     # nothing but outliers around one crowd: keep the plain two-way split
-    return runs or {2: cluster(coords, 2, weights=weights, restarts=restarts)}
+    return runs or {2: cluster(coords, 2, weights=weights, restarts=restarts, enough=enough)}
 
 
 def chosen(runs: Mapping[int, np.ndarray], quality: Mapping[int, float], previous: Choice) -> Choice:
