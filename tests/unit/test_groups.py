@@ -237,3 +237,14 @@ def test_groups_of_more_votes_started_from_the_earlier_snapshot_keep_their_membe
     pairs = [(group_of[full.participants[p]], int(label)) for p, label in zip(after.matrix.participants, after.labels) if full.participants[p] in group_of]
     moved = len(pairs) - max(sum(a == b for a, b in pairs), sum(a != b for a, b in pairs))
     assert len(pairs) > 200 and moved <= 0.05 * len(pairs)
+
+
+def test_restarts_stop_once_enough_of_them_found_the_best_labelling(monkeypatch):
+    x = np.vstack([np.random.default_rng(2).normal(c, 0.2, (30, 2)) for c in ((0, 0), (5, 0))])
+    calls = []
+    run = g._run
+    monkeypatch.setattr(g, "_run", lambda *a: calls.append(1) or run(*a))
+    stopped = cluster(x, 2, restarts=16, enough=3)
+    assert len(calls) == 3  # two clear blobs: every run finds them
+    calls.clear()
+    assert np.array_equal(stopped, cluster(x, 2, restarts=16)) and len(calls) == 16
