@@ -94,18 +94,12 @@ def project(m: Matrix, seed: int = SEED) -> np.ndarray:
     the stretched map matched Polis's own published groups less well
     (docs/decisions.md 109, "Opinion groups on the unscaled map").
     """
-    _, centred, components = axes(m, seed)
-    return (centred @ components).astype(np.float64)
-
-
-def axes(m: Matrix, seed: int = SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each column's mean vote, the matrix centred on them (a missing vote at 0), and its two
-    leading right singular vectors: a point x of proposal space lies at (x − mean) @ components."""
     q = m.choice.shape[1]
     seen = m.voted.sum(axis=0)
     mean = np.divide(m.choice.sum(axis=0), seen, out=np.zeros(q, dtype=np.float32), where=seen > 0)
     centred = np.where(m.voted, m.choice - mean, np.float32(0))
-    return mean, centred, _leading_right_vectors(centred, 2, np.random.default_rng(seed))
+    components = _leading_right_vectors(centred, 2, np.random.default_rng(seed))
+    return (centred @ components).astype(np.float64)
 
 
 def _leading_right_vectors(a: np.ndarray, rank: int, rng: np.random.Generator, rounds: int = 6) -> np.ndarray:
@@ -217,7 +211,8 @@ def density_weights(x: np.ndarray) -> np.ndarray:
     step = np.maximum((x.max(axis=0) - low) / (GRID - 1), 1e-12)
     at = (x - low) / step
     cell = np.minimum(at.astype(int), GRID - 2)
-    corners = [((dx, dy), (at[:, 0] - cell[:, 0] if dx else 1 - (at[:, 0] - cell[:, 0])) * (at[:, 1] - cell[:, 1] if dy else 1 - (at[:, 1] - cell[:, 1]))) for dx in (0, 1) for dy in (0, 1)]
+    frac = at - cell
+    corners = [((dx, dy), (frac[:, 0] if dx else 1 - frac[:, 0]) * (frac[:, 1] if dy else 1 - frac[:, 1])) for dx in (0, 1) for dy in (0, 1)]
     binned = np.zeros((GRID, GRID))
     for (dx, dy), share in corners:
         np.add.at(binned, (cell[:, 0] + dx, cell[:, 1] + dy), share)
