@@ -47,6 +47,12 @@ def timed(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
     return median(samples)
 
 
+def side_by_side(new: Callable[[], object], old: Callable[[], object], rounds: int) -> tuple[float, float]:
+    """Median seconds per call of each, the two run in turn so that a busy machine slows both alike."""
+    times = [(timed(new, repeat=1), timed(old, repeat=1)) for _ in range(rounds)]
+    return median(t[0] for t in times), median(t[1] for t in times)
+
+
 def table(rows: list[Row]) -> str:
     header = f"{'benchmark':58} {'value':>12} {'baseline':>12} {'ratio':>8}  {'goal':16} met"
     lines = [header, "-" * len(header)]

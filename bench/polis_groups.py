@@ -4,12 +4,15 @@ agora's opinion_groups runs on each conversation's last votes (the whole convers
 sample, as a snapshot of a consultation that size would read it) and is compared, on the
 participants both grouped, with participants-votes.csv's group-id: adjusted Rand index (Hubert
 and Arabie) and group count. Stability: the groups found on the first 90 % of the votes (by time)
-against those on all of them, on the participants both grouped. Side by side, two references
-(bench/_polis_math.py): Polis's own algorithm replayed once on the final votes, and the ceiling
-of any 2-D k-means (Polis's groups read back as nearest centres on the principal-component map),
-also on only the participants Polis could have grouped from the export (its 7-vote in-conv rule
-applied to the exported votes), next to how many it grouped below that rule, and the share of
-Polis's smallest group.
+against those on all of them, on the participants both grouped, computed apart (cold) and with
+all the votes started from the 90 % snapshot's count choice (warm: what a live consultation
+carries). Beside it, the same for the method before the density weighting (plain k-means per
+count), the baseline. Side by side, two references (bench/_polis_math.py): Polis's own algorithm
+replayed once on the final votes, and the ceiling of any 2-D k-means (Polis's groups read back as
+nearest centres on the principal-component map), also on only the participants Polis could have
+grouped from the export (its 7-vote in-conv rule applied to the exported votes), next to how many
+it grouped below that rule, and the share of Polis's smallest group. Last, both methods' grouping
+time on the largest conversation, in the same run.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agora.results.groups import Choice, Groups, opinion_groups
+from agora.results import groups
+from agora.results.groups import Choice, opinion_groups
 from agora.results.sample import VoteSample
 from bench import _polis, _polis_math
-from bench.harness import Row
+from bench.harness import Row, side_by_side
 
 KEY = {1: "agree", -1: "disagree", 0: "neutral"}
 
@@ -51,11 +55,24 @@ def sample(c: _polis.Conversation, until: float = 1.0) -> VoteSample:
     return VoteSample.of(triples, {}, int(on.sum()), True)
 
 
-def labelled(s: VoteSample) -> tuple[Groups | None, dict[int, int]]:
-    g = opinion_groups(s, set(s.proposals), Choice())
+METHODS = {"agora": None, "plain k-means": groups.plain_kmeans}  # None: opinion_groups' own labelling
+
+
+@dataclass(frozen=True)
+class Found:
+    """A method's groups on a sample: voter id -> group, their count, and the count choice it leaves."""
+
+    labels: dict[int, int]
+    count: int
+    choice: Choice
+
+
+def found(s: VoteSample, method: str, previous: Choice = Choice()) -> Found:
+    """opinion_groups on the whole sample with the method's labelling, from the `previous` count choice."""
+    g = opinion_groups(s, set(s.proposals), previous, METHODS[method])
     if g is None:
-        return None, {}
-    return g, {int(s.participants[p]): int(label) for p, label in zip(g.matrix.participants, g.labels, strict=True)}
+        return Found({}, 0, Choice())
+    return Found({int(s.participants[p]): int(label) for p, label in zip(g.matrix.participants, g.labels, strict=True)}, g.count, g.choice)
 
 
 def agreement(first: dict[int, int], second: dict[int, int]) -> float:
@@ -64,11 +81,20 @@ def agreement(first: dict[int, int], second: dict[int, int]) -> float:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Measured:
+    """One method's groups on a conversation, against Polis's and between snapshots."""
+
     ari: float
     count: int
+    stability: float  # cold: the groups of 90 % of the votes and of all, computed apart
+    warm: float  # all the votes started from the 90 % snapshot's count choice, as a snapshot runs
+    warm_ari: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    methods: dict[str, Measured]  # "agora", then the "plain k-means" baseline
     polis_count: int
-    stability: float
     replay: float  # Polis's algorithm, replayed once on the final votes
     replay_count: int
     ceiling: float
@@ -77,10 +103,16 @@ class Comparison:
     smallest_share: float  # Polis's smallest group, as a share of the participants it grouped
 
 
+def measured(c: _polis.Conversation, everything: VoteSample, ninety: VoteSample, method: str) -> Measured:
+    cold, earlier = found(everything, method), found(ninety, method)
+    warm = found(everything, method, earlier.choice)
+    return Measured(agreement(cold.labels, c.groups), cold.count, agreement(earlier.labels, cold.labels), agreement(earlier.labels, warm.labels), agreement(warm.labels, c.groups))
+
+
 def compare(name: str) -> Comparison:
     c = _polis.load(name, moderated_out=True)
-    g, ours = labelled(sample(c))
-    _, earlier = labelled(sample(c, 0.9))
+    everything, ninety = sample(c), sample(c, 0.9)
+    methods = {method: measured(c, everything, ninety, method) for method in METHODS}
     replay = _polis_math.groups(c)
     ceiling = _polis_math.voronoi_ceiling(c)
     voters, votes = np.unique(c.voter, return_counts=True)
@@ -88,10 +120,8 @@ def compare(name: str) -> Comparison:
     in_conv = {p: g for p, g in c.groups.items() if exported.get(p, 0) >= _polis_math.IN_CONV_VOTES}
     sizes = np.unique(list(c.groups.values()), return_counts=True)[1]
     return Comparison(
-        agreement(ours, c.groups),
-        g.count if g else 0,
+        methods,
         len(set(c.groups.values())),
-        agreement(earlier, ours),
         agreement(replay, c.groups),
         len(set(replay.values())),
         agreement(ceiling, c.groups),
@@ -104,23 +134,52 @@ def compare(name: str) -> Comparison:
 def rows(quick: bool) -> list[Row]:
     conversations = _polis.names()[:2] if quick else _polis.names()
     res = {n: compare(n) for n in conversations}
-    lines = [f"{'opinion groups vs Polis':44}{'ARI':>8}{'groups':>8}{'Polis':>8}{'stable':>8}{'replay':>8}{'groups':>8}{'ceiling':>8}{'in-conv':>8}{'below 7':>8}{'minority':>9}"]
-    for n, r in res.items():
-        lines.append(
-            f"{n + (' (held out)' if n in _polis.HELD_OUT else ''):44}{r.ari:>8.3f}{r.count:>8}{r.polis_count:>8}{r.stability:>8.3f}"
-            f"{r.replay:>8.3f}{r.replay_count:>8}{r.ceiling:>8.3f}{r.ceiling_in_conv:>8.3f}{r.below_rule:>8}{r.smallest_share:>9.2f}"
-        )
-    print("\n".join(lines), file=sys.stderr, flush=True)
+    print(table(res), file=sys.stderr, flush=True)
     out = []
     for label, group in (("all", list(res)), ("tuned on", [n for n in res if n not in _polis.HELD_OUT]), ("held out", [n for n in res if n in _polis.HELD_OUT])):
         if not group:
             continue
         note = f"median over {len(group)} conversations ({label})"
-        out.append(Row(f"real groups: adjusted Rand index vs Polis, {label}", float(np.median([res[n].ari for n in group])), 1.0, "ARI", "value >= 0.8" if label == "all" else "value >= 0", note))
-        same = sum(res[n].count == res[n].polis_count for n in group)
-        out.append(Row(f"real groups: same group count as Polis, {label}", same, len(group), "conversations", "ratio > 0.5" if label == "all" else "value >= 0", note))
+        for method in res[group[0]].methods:
+            goal = method == "agora" and label == "all"
+            name = "" if method == "agora" else f"{method} baseline: "
+            ari = float(np.median([res[n].methods[method].ari for n in group]))
+            out.append(Row(f"real groups: {name}adjusted Rand index vs Polis, {label}", ari, 1.0, "ARI", "value >= 0.8" if goal else "value >= -1", note))
+            same = sum(res[n].methods[method].count == res[n].polis_count for n in group)
+            out.append(Row(f"real groups: {name}same group count as Polis, {label}", same, len(group), "conversations", "ratio > 0.5" if goal else "value >= 0", note))
     for label, field in (("Polis's method, replayed", "replay"), ("2-D k-means ceiling", "ceiling"), ("2-D ceiling on the in-conv participants", "ceiling_in_conv")):
         value = float(np.median([getattr(r, field) for r in res.values()]))
         out.append(Row(f"real groups: ARI vs Polis, {label}", value, 1.0, "ARI", "value >= -1", "reference (bench/_polis_math.py), median over conversations"))
-    out.append(Row("real groups: ARI, 90 % of the votes vs all", float(np.median([r.stability for r in res.values()])), 1.0, "ARI", "value >= 0.8", "median over conversations"))
-    return out
+    for method in next(iter(res.values())).methods:
+        for way in ("stability", "warm"):
+            values = [r.methods[method].__dict__[way] for r in res.values()]
+            name = f"{'agora' if method == 'agora' else method + ' baseline'}, {'cold' if way == 'stability' else 'warm'}"
+            goal = "value >= 0.8" if method == "agora" else "value >= -1"
+            out.append(Row(f"real groups: ARI, 90 % of the votes vs all, {name}", float(np.median(values)), 1.0, "ARI", goal, f"median over conversations; lowest {min(values):.2f}"))
+    return [*out, timing(conversations, quick)]
+
+
+def timing(conversations: list[str], quick: bool) -> Row:
+    """Both methods' grouping time on the conversation with the most participants."""
+    loaded = [_polis.load(n, moderated_out=True) for n in conversations]
+    largest = max(loaded, key=lambda c: len(np.unique(c.voter)))
+    s = sample(largest)
+    rounds = 1 if quick else 5
+    new, old = side_by_side(lambda: found(s, "agora"), lambda: found(s, "plain k-means"), rounds)
+    return Row(f"real groups: grouping time, {largest.name}", new, old, "s", "value <= 1",
+               f"{len(s.participants):,} participants; baseline: plain k-means per count, run in turn, median of {rounds}")  # fmt: skip
+
+
+def table(res: dict[str, Comparison]) -> str:
+    """Per conversation: each method's ARI, count, cold and warm stability, then the references."""
+    methods = list(next(iter(res.values())).methods)
+    head = "".join(f"{m[:15]:>32}" for m in methods) + f"{'Polis':>6}{'replay':>8}{'groups':>7}{'ceiling':>8}{'in-conv':>8}{'below 7':>8}{'minority':>9}"
+    sub = "".join(f"{'ARI':>8}{'k':>3}{'cold':>7}{'warm':>7}{'w.ARI':>7}" for _ in methods)
+    lines = [f"{'opinion groups vs Polis':44}{head}", f"{'':44}{sub}"]
+    for n, r in res.items():
+        cells = "".join(f"{m.ari:>8.3f}{m.count:>3}{m.stability:>7.3f}{m.warm:>7.3f}{m.warm_ari:>7.3f}" for m in r.methods.values())
+        lines.append(
+            f"{n + (' (held out)' if n in _polis.HELD_OUT else ''):44}{cells}{r.polis_count:>6}"
+            f"{r.replay:>8.3f}{r.replay_count:>7}{r.ceiling:>8.3f}{r.ceiling_in_conv:>8.3f}{r.below_rule:>8}{r.smallest_share:>9.2f}"
+        )
+    return "\n".join(lines)

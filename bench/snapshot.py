@@ -29,7 +29,7 @@ from agora.adapters.vote_sample import SAMPLE_CAP, SEGMENTS, read_sample
 from agora.config import Consultation, DemographicQuestion
 from agora.results.formats import exports
 from agora.results.counts import counts
-from agora.results.groups import Choice, matrix, opinion_groups
+from agora.results.groups import Choice, matrix, opinion_groups, plain_kmeans
 from agora.domain.proposals import Proposal, Status
 from agora.results.published import compute
 from agora.results.sample import VoteSample
@@ -37,7 +37,7 @@ from agora.results.scores import VOTE_KEYS
 from agora.domain.tallies import PARTICIPANTS, TallyRef
 from agora.domain.votes import QUALIFICATIONS, VoteKey
 from agora.services.snapshot import SnapshotService
-from bench.harness import Row, timed
+from bench.harness import Row, side_by_side, timed
 from tests.conftest import DEMO
 
 GENDER = DemographicQuestion(
@@ -230,7 +230,9 @@ def rows(quick: bool) -> list[Row]:
     service = full_service(accepted, tallies, votes)
 
     m = matrix(votes, {p.id for p in accepted})
-    groups_seconds = timed(lambda: opinion_groups(votes, {p.id for p in accepted}, Choice()), repeat=repeat)
+    groups_seconds, plain_seconds = side_by_side(
+        lambda: opinion_groups(votes, {p.id for p in accepted}, Choice()), lambda: opinion_groups(votes, {p.id for p in accepted}, Choice(), plain_kmeans), 3
+    )
     centred = np.where(m.voted, m.choice - m.choice.sum(0) / np.maximum(m.voted.sum(0), 1), 0).astype(np.float32)
     svd_seconds = timed(lambda: np.linalg.svd(centred, full_matrices=False), repeat=1)
     groups_mb, found = peak_mb(lambda: opinion_groups(votes, {p.id for p in accepted}, Choice()))
@@ -246,6 +248,8 @@ def rows(quick: bool) -> list[Row]:
             f"compute + groups + raking on {len(votes.participants):,} sampled participants + writes to moto S3"),
         Row(f"opinion groups {len(m.participants):,} × {len(m.proposals):,}", groups_seconds, svd_seconds, "s", f"value <= {LAMBDA_SECONDS}",
             f"{len(votes.voter):,} sampled votes; baseline: numpy full SVD of the same matrix"),
+        Row("opinion groups vs plain k-means", groups_seconds, plain_seconds, "s", "ratio <= 1.5",
+            f"{len(m.participants):,} × {len(m.proposals):,}; baseline: plain k-means per count (the method before the density weighting), run in turn, median of 3"),
         Row("opinion groups peak memory", groups_mb, m.choice.nbytes / 2**20, "MiB", f"value <= {LAMBDA_MB}",
             "baseline: the dense vote matrix alone"),
         Row("tally Scan calls per snapshot", scans, pages, "calls", "ratio <= 1",

@@ -50,6 +50,9 @@ def test_the_quick_group_benchmark_compares_with_polis():
     rows = {r.name: r for r in polis_groups.rows(quick=True)}
     ari = rows["real groups: adjusted Rand index vs Polis, all"]
     assert -1 <= ari.value <= 1 and rows["real groups: same group count as Polis, all"].baseline == 2
+    assert -1 <= rows["real groups: plain k-means baseline: adjusted Rand index vs Polis, all"].value <= 1
+    [timing] = [r for r in rows.values() if r.name.startswith("real groups: grouping time")]
+    assert timing.value > 0 and timing.baseline > 0  # the method and its baseline, timed in the same run
 
 
 def test_the_quick_sequencing_benchmark_reports_every_comparison():

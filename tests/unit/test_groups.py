@@ -151,3 +151,100 @@ def test_participants_who_all_voted_alike_do_not_break_the_snapshot():
     s = VoteSample.of(votes, {}, len(votes), True)
     found = opinion_groups(s, set(s.proposals), Choice())
     assert found is None or all(np.isfinite(q) for q in found.silhouettes.values())
+
+
+def crowd_and_minority(people=250, minority=20, proposals=30, seed=0, share=1.0):
+    """A crowd spread along one axis of opinion, and 8 % who agree with what it rejects; the
+    first `share` of the votes in a random order of casting."""
+    rng = np.random.default_rng(seed)
+    votes = []
+    for i in range(people):
+        lean = rng.uniform(0.3, 0.7)
+        for q in rng.choice(proposals, size=18, replace=False):
+            if q < 10:
+                agree = 0.9 if i < minority else 0.15
+            else:
+                agree = 0.1 if i < minority and q < 20 else (lean if q < 20 else 0.5)
+            votes.append((f"{i:04d}", f"q{q:03d}", "agree" if rng.random() < agree else "disagree"))
+    votes = [votes[i] for i in rng.permutation(len(votes))[: int(share * len(votes))]]
+    return VoteSample.of(votes, {}, len(votes), True)
+
+
+def minority_group(found: Groups, s: VoteSample, minority: int = 20) -> tuple[set[int], int]:
+    """The groups the planted minority fell in, and how many of the crowd share them."""
+    planted = np.array([int(s.participants[p]) < minority for p in found.matrix.participants])
+    theirs = set(found.labels[planted].tolist())
+    return theirs, int((np.isin(found.labels, list(theirs)) & ~planted).sum())
+
+
+def test_a_small_minority_beside_a_spread_crowd_is_one_group_of_its_own():
+    s = crowd_and_minority()
+    found = opinion_groups(s, set(s.proposals), Choice())
+    theirs, crowd_with_them = minority_group(found, s)
+    assert found.count == 2 and len(theirs) == 1 and crowd_with_them < 20
+    # plain k-means cuts the spread crowd in two instead, the minority lost in one half
+    plain = opinion_groups(s, set(s.proposals), Choice(), g.plain_kmeans)
+    assert minority_group(plain, s)[1] > 60
+
+
+def test_each_count_keeps_the_labelling_that_separates_better():
+    s = crowd_and_minority()
+    found = opinion_groups(s, set(s.proposals), Choice())
+    x, counts = found.coords, [2, 3, 4, 5]
+    plain = silhouettes(x, g.labellings(x, counts))
+    weighted = silhouettes(x, g.labellings(x, counts, g.density_weights(x), restarts=g.DENSITY_RESTARTS))
+    assert found.silhouettes == {k: max(plain.get(k, -1), weighted.get(k, -1)) for k in plain.keys() | weighted.keys()}
+    assert weighted[2] > plain[2]  # the two groups above are the weighted ones
+
+
+def test_the_groups_are_the_same_for_the_same_sample_even_past_the_silhouette_bound(monkeypatch):
+    s = crowd_and_minority(seed=3)
+    monkeypatch.setattr(g, "SILHOUETTE_POINTS", 60)
+    first, again = opinion_groups(s, set(s.proposals), Choice()), opinion_groups(s, set(s.proposals), Choice())
+    assert np.array_equal(first.labels, again.labels) and first.silhouettes == again.silhouettes
+    theirs, crowd_with_them = minority_group(first, s)
+    assert first.count == 2 and len(theirs) == 1 and crowd_with_them < 20  # a fraction of the map still finds them
+
+
+def test_the_binned_density_is_the_kernel_sum_within_a_fraction_of_a_percent():
+    rng = np.random.default_rng(5)
+    x = np.vstack([rng.normal(0, 1, (400, 2)), rng.normal((4, 1), 0.3, (40, 2)), [[9.0, -3.0]]])
+    h = x.std(axis=0).mean() * len(x) ** (-1 / 6)
+    exact = np.exp(-((x[:, None] - x[None]) ** 2).sum(axis=2) / (2 * h * h)).sum(axis=1)
+    assert np.allclose(g.density_weights(x), np.median(exact) / exact, rtol=5e-3)
+
+
+def test_density_weights_lift_the_thin_parts_of_the_map():
+    x = np.vstack([np.zeros((50, 2)), np.random.default_rng(0).normal(0, 0.05, (50, 2)), [[5.0, 5.0], [-5.0, 5.0]]])
+    w = g.density_weights(x)
+    assert np.median(w) == pytest.approx(1) and (w[-2:] > 10 * w[:50].max()).all()
+
+
+def test_the_carried_count_holds_against_a_challenger_and_the_groups_follow_it():
+    s = crowd_and_minority(seed=3)
+    first = opinion_groups(s, set(s.proposals), Choice())
+    assert first.count == 2
+    held = opinion_groups(s, set(s.proposals), Choice(3))  # an earlier snapshot published 3
+    assert held.count == 3 and held.choice == Choice(3, 2, 1) and len(np.unique(held.labels)) == 3
+
+
+def test_groups_of_more_votes_started_from_the_earlier_snapshot_keep_their_members():
+    earlier, full = crowd_and_minority(seed=3, share=0.9), crowd_and_minority(seed=3)
+    before = opinion_groups(earlier, set(earlier.proposals), Choice())
+    after = opinion_groups(full, set(full.proposals), before.choice)
+    assert after.choice == before.choice == Choice(2)
+    group_of = {earlier.participants[p]: int(label) for p, label in zip(before.matrix.participants, before.labels)}
+    pairs = [(group_of[full.participants[p]], int(label)) for p, label in zip(after.matrix.participants, after.labels) if full.participants[p] in group_of]
+    moved = len(pairs) - max(sum(a == b for a, b in pairs), sum(a != b for a, b in pairs))
+    assert len(pairs) > 200 and moved <= 0.05 * len(pairs)
+
+
+def test_restarts_stop_once_enough_of_them_found_the_best_labelling(monkeypatch):
+    x = np.vstack([np.random.default_rng(2).normal(c, 0.2, (30, 2)) for c in ((0, 0), (5, 0))])
+    calls = []
+    run = g._run
+    monkeypatch.setattr(g, "_run", lambda *a: calls.append(1) or run(*a))
+    stopped = cluster(x, 2, restarts=16, enough=3)
+    assert len(calls) == 3  # two clear blobs: every run finds them
+    calls.clear()
+    assert np.array_equal(stopped, cluster(x, 2, restarts=16)) and len(calls) == 16

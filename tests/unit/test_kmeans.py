@@ -39,3 +39,16 @@ def test_texts_cluster_by_shared_terms_under_cosine():
     assert labels[0] == labels[1] != labels[2] == labels[3]
     assert np.allclose(np.linalg.norm(centres, axis=1), 1)
     assert space.centres(np.array([0, 0, 0, 0]), 2, near=np.zeros((4, 2)))[1].tolist() == [0, 0, 0, 0]  # an emptied cluster stays empty
+
+
+def test_a_weighted_point_pulls_its_centre_by_its_weight():
+    x = np.array([[0.0, 0], [3, 0], [100, 0]])
+    centres = Points(x, np.array([2.0, 1, 1])).centres(np.array([0, 0, 1]), 2, near=np.zeros((3, 2)))
+    assert centres.tolist() == [[1.0, 0.0], [100.0, 0.0]]
+
+
+def test_a_weightless_point_is_never_a_k_means_plus_plus_seed():
+    x = np.array([[0.0, 0], [50, 0], [1, 0], [1000, 0]])
+    for seed in range(20):
+        _, centres = kmeans(Points(x, np.array([1.0, 1, 1, 0])), 2, np.random.default_rng(seed), rounds=0)
+        assert [1000, 0] not in centres.tolist()

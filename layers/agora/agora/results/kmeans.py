@@ -17,6 +17,9 @@ import numpy as np
 class Space(Protocol):
     def __len__(self) -> int: ...
 
+    def first(self, rng: np.random.Generator) -> int:
+        """k-means++'s first seed."""
+
     def closeness(self, centres: np.ndarray) -> np.ndarray:
         """points × centres; larger is nearer."""
 
@@ -31,17 +34,8 @@ class Space(Protocol):
 
 
 def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple[np.ndarray, np.ndarray]:
-    """Labels (one per point) and the k centres, after at most `rounds` assignments."""
-    chosen = [int(rng.integers(len(space)))]
-    closest: np.ndarray | None = None
-    while len(chosen) < k:
-        near = space.closeness(space.centres_at(chosen[-1:]))[:, 0]
-        closest = near if closest is None else np.maximum(closest, near)
-        weight = space.spread(closest)
-        weight[chosen] = 0
-        total = weight.sum()
-        chosen.append(int(rng.choice(len(weight), p=weight / total)) if total > 0 else int(rng.integers(len(weight))))
-    centres = space.centres_at(chosen)
+    """Labels (one per point) and the k centres, after at most `rounds` assignments from a k-means++ seeding."""
+    centres = _seeded(space, k, rng)
     labels = np.full(len(space), -1)
     for _ in range(rounds):
         near = space.closeness(centres)
@@ -53,30 +47,57 @@ def kmeans(space: Space, k: int, rng: np.random.Generator, rounds: int) -> tuple
     return labels, centres
 
 
-class Points:
-    """Dense points under squared Euclidean distance; an emptied cluster restarts at the worst-served point."""
+def _seeded(space: Space, k: int, rng: np.random.Generator) -> np.ndarray:
+    chosen = [space.first(rng)]
+    closest: np.ndarray | None = None
+    while len(chosen) < k:
+        near = space.closeness(space.centres_at(chosen[-1:]))[:, 0]
+        closest = near if closest is None else np.maximum(closest, near)
+        weight = space.spread(closest)
+        weight[chosen] = 0
+        total = weight.sum()
+        chosen.append(int(rng.choice(len(weight), p=weight / total)) if total > 0 else int(rng.integers(len(weight))))
+    return space.centres_at(chosen)
 
-    def __init__(self, x: np.ndarray) -> None:
-        self.x = x
+
+class Points:
+    """Dense points under squared Euclidean distance, each with a weight (1 unless given: it
+    scales the point's k-means++ odds and its pull on its centre); an emptied cluster restarts at
+    the worst-served point."""
+
+    def __init__(self, x: np.ndarray, weights: np.ndarray | None = None) -> None:
+        self.x, self.weights = x, weights
+        self.columns = np.ascontiguousarray(x.T)  # one coordinate at a time: faster than reducing a points × centres × dims array
 
     def __len__(self) -> int:
         return len(self.x)
 
+    def first(self, rng: np.random.Generator) -> int:
+        if self.weights is None:
+            return int(rng.integers(len(self.x)))
+        return int(rng.choice(len(self.x), p=self.weights / self.weights.sum()))
+
     def closeness(self, centres: np.ndarray) -> np.ndarray:
-        return -((self.x[:, None, :] - centres[None]) ** 2).sum(axis=2)
+        near = np.zeros((len(self.x), len(centres)))
+        for column, at in zip(self.columns, centres.T, strict=True):
+            gap = column[:, None] - at[None]
+            near -= gap * gap
+        return near
 
     def spread(self, closest: np.ndarray) -> np.ndarray:
-        return -closest
+        return -closest if self.weights is None else -closest * self.weights
 
     def centres_at(self, points: list[int]) -> np.ndarray:
         return self.x[points]
 
     def centres(self, labels: np.ndarray, k: int, near: np.ndarray) -> np.ndarray:
-        members = [labels == j for j in range(k)]
-        if all(m.any() for m in members):
-            return np.array([self.x[m].mean(axis=0) for m in members])
-        worst = self.x[near.max(axis=1).argmin()]
-        return np.array([self.x[m].mean(axis=0) if m.any() else worst for m in members])
+        weights = np.ones(len(self.x)) if self.weights is None else self.weights
+        mass = np.bincount(labels, weights, minlength=k)
+        sums = np.stack([np.bincount(labels, weights * column, minlength=k) for column in self.columns], axis=1)
+        centres = sums / np.where(mass > 0, mass, 1)[:, None]
+        if (mass == 0).any():
+            centres[mass == 0] = self.x[near.max(axis=1).argmin()]
+        return centres
 
 
 class Postings:
@@ -93,6 +114,9 @@ class Postings:
 
     def __len__(self) -> int:
         return len(self.members)
+
+    def first(self, rng: np.random.Generator) -> int:
+        return int(rng.integers(len(self.members)))
 
     def closeness(self, centres: np.ndarray) -> np.ndarray:
         columns = [np.bincount(self.row_of, self.weight * c[self.col_of], minlength=self.rows)[self.members] for c in centres]

@@ -23,6 +23,7 @@ from agora.results.groups import (
     MAX_PROPOSALS,
     MIN_VOTES,
     SILHOUETTE_MARGIN,
+    SILHOUETTE_POINTS,
     SMALLEST_GROUP,
     SMALLEST_SHARE,
     WINS_TO_SWITCH,
@@ -418,6 +419,8 @@ def groups(r: Results) -> dict[str, object]:
         "group_counts": list(GROUP_COUNTS),
         "wins_to_switch": WINS_TO_SWITCH,
         "silhouette_margin": SILHOUETTE_MARGIN,
+        "labelling": "per count, k-means or density-weighted k-means, the higher mean silhouette",
+        "silhouette_sample": SILHOUETTE_POINTS,
         "smallest_group": {"participants": SMALLEST_GROUP, "share": SMALLEST_SHARE},
     }
     out: dict[str, object] = {"generated_at": r.generated_at, "k_anonymity": r.k, "method": method, "groups": [], "consensus": []}
