@@ -190,11 +190,12 @@ def _zone_doubt(pool: SequencePool, settings: SequencePolicy) -> tuple[np.ndarra
     n = pool.votes.astype(np.float32)
     per_vote, per_shrunk_vote = 1 / np.maximum(n, 1), 1 / (n + 4)
     share = {k: pool.count(k).astype(np.float32) * per_vote for k in VOTE_KEYS}
+    shrunk = {k: (pool.count(k).astype(np.float32) + 2) * per_shrunk_vote for k in VOTE_KEYS}  # Agresti–Coull, as `standings`
+    spread = {k: np.sqrt(p * (1 - p) * per_shrunk_vote) for k, p in shrunk.items()}
     zone = zone_index(share["agree"], share["disagree"], share["neutral"])
     crossing = {name: np.full(len(pool), np.inf, dtype=np.float32) for name in LISTED}
     for key, cut in CUTS:
-        shrunk = (pool.count(key).astype(np.float32) + 2) * per_shrunk_vote  # Agresti–Coull, as `standings`
-        gap = (np.abs(share[key] - cut) + settings.margin) / np.sqrt(shrunk * (1 - shrunk) * per_shrunk_vote)
+        gap = (np.abs(share[key] - cut) + settings.margin) / spread[key]
         near = np.flatnonzero(gap < settings.settled_z)  # the zone is only recomputed where it matters
         beyond = {k: s[near] for k, s in share.items()}
         beyond[key] = np.where(beyond[key] >= cut, np.nextafter(np.float32(cut), np.float32(0)), np.float32(cut))
