@@ -10,6 +10,13 @@ citizens, so a policy works from counts that are a little stale, as next_proposa
 Policies are compared on common random numbers: the j-th vote on a proposal is decided by the
 same draws whichever policy served it (`Ballots`), and the policies' own draws come from a
 separate stream. Two policies then differ only by where they sent the votes, not by luck.
+
+A list is measured as the results publish it (`published_lists`: the summary's top consensus and
+most controversial, i.e. the proposals of the list's zone ranked by the lower bound of the
+list's score), against the true list (the same rule on the latent probabilities). A proposal
+whose true rates lie within ZONE_TOLERANCE of a cut that moves it in or out of a list's zone
+(60.2 % agreement, at the consensus cut of 60 %) may be published there or not: no number of
+votes would settle its zone.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import numpy as np
 
 from agora.domain.sequencing import SequencePool, standings
 from agora.domain.votes import QUALIFICATIONS, VoteKey
+from agora.results import scores as results
 
 Policy = Callable[[SequencePool, frozenset[str], int, np.random.Generator], list[str]]
 
@@ -28,6 +36,8 @@ KEYS = tuple(k.value for k in VoteKey)
 QUALIFIED_BY = {q: key.value for key, qs in QUALIFICATIONS.items() for q in qs}
 QUALIFICATION_DRAW = {q: 1 + qs.index(q) for qs in QUALIFICATIONS.values() for q in qs}  # its column in Ballots' draws
 LISTS = ("consensus", "controversy")  # the published lists whose precision is measured
+# Each list's zone and the score it is ranked by, as the summary publishes them (results/formats/exports.py).
+LISTED = {"consensus": (results.CONSENSUS, "top_score"), "controversy": (results.CONTROVERSY, "controversy")}
 # kind: (share, Dirichlet over agree/disagree/neutral, mean P(qualification | its key) for
 # like_it, doable, platitude_agree, no_way, impossible, platitude_disagree)
 KINDS = {
@@ -38,6 +48,7 @@ KINDS = {
     "indifferent": (0.05, (2.5, 2.0, 5.5), (0.05, 0.05, 0.20, 0.05, 0.05, 0.20)),
 }
 SCORED_QUALIFICATIONS = ("like_it", "doable", "platitude_agree", "no_way", "impossible", "platitude_disagree")
+ZONE_TOLERANCE = 0.02  # a true rate this close to a zone's cut leaves the proposal's zone open
 TESTED_AT = 10  # votes before a proposal is published in the lists (Make.org's "tested")
 TOP = 10
 
@@ -48,14 +59,37 @@ class World:
     arrival: np.ndarray  # the citizen number from which the proposal is in the pool
     authors: np.ndarray
     themes: list[tuple[str, ...]]
-    truth: dict[str, np.ndarray] = field(init=False)
+    truth: dict[str, np.ndarray] = field(init=False)  # Make.org's smoothed scores at the limit, for the whole order
+    # Per list: whether a proposal is surely in its zone; whether it may be (surely or within
+    # ZONE_TOLERANCE of a cut); its true score if it may be, else 0 (published there, it is
+    # worth no more than an empty place).
+    belongs: dict[str, np.ndarray] = field(init=False)
+    may_belong: dict[str, np.ndarray] = field(init=False)
+    worth: dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
         # The true scores are what the published ones converge to with unlimited votes.
         p = self.probability
         rates = {q: p[q] * p[k] for q, k in QUALIFIED_BY.items()} | {k: p[k] for k in KEYS}
-        limit = SequencePool.from_counts(range(len(self)), {k: np.round(r * 1e9) for k, r in rates.items()})
-        object.__setattr__(self, "truth", {name: s.score for name, s in standings(limit).items()})
+        limit = {k: np.round(r * 1e9) for k, r in rates.items()}
+        object.__setattr__(self, "truth", {name: s.score for name, s in standings(SequencePool.from_counts(range(len(self)), limit)).items()})
+        at_limit, belongs, may_belong = _results(limit), {}, {}
+        shifted = [_zones(p | {k: p[k] + step}) for k in KEYS for step in (-ZONE_TOLERANCE, ZONE_TOLERANCE)]
+        for name, (zone, _) in LISTED.items():
+            inside = at_limit.zone == zone
+            open_ = np.logical_or.reduce([(z == zone) != inside for z in shifted])
+            belongs[name], may_belong[name] = inside & ~open_, inside | open_
+        object.__setattr__(self, "belongs", belongs)
+        object.__setattr__(self, "may_belong", may_belong)
+        worth = {name: np.where(may_belong[name], at_limit.scores[score].value, 0.0) for name, (_, score) in LISTED.items()}
+        object.__setattr__(self, "worth", worth)
+
+    def true_list(self, name: str, here: np.ndarray, shown: np.ndarray) -> np.ndarray:
+        """The list `name` had the proposals at `here` unlimited votes, as positions into `here`:
+        the best of those surely in its zone and of those `shown` (positions into `here`) that may be."""
+        candidates = self.belongs[name][here]
+        candidates[shown] |= self.may_belong[name][here[shown]]
+        return _top(np.where(candidates, self.worth[name][here], -np.inf), TOP)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -207,14 +241,36 @@ def counts_after(w: World, votes: np.ndarray, rng: np.random.Generator) -> dict[
     return counts | {q: rng.binomial(counts[k], w.probability[q]) for q, k in QUALIFIED_BY.items()}
 
 
+def published_lists(counts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each list as the summary publishes it: the positions of the (at most) TOP tested proposals
+    of its zone with the highest lower bound of its score, best first."""
+    s = _results(counts)
+    out = {}
+    for name, (zone, score) in LISTED.items():
+        at = np.flatnonzero(s.zone == zone)
+        out[name] = at[np.lexsort((at, -s.scores[score].low[at]))][:TOP]
+    return out
+
+
+def _zones(rates: dict[str, np.ndarray]) -> np.ndarray:
+    """The zone the results give proposals with these vote-key rates and enough votes."""
+    n = len(rates[KEYS[0]])
+    return results.zones({k: results.Estimate(rates[k], rates[k], rates[k]) for k in KEYS}, np.full(n, TESTED_AT))
+
+
+def _results(counts: dict[str, np.ndarray]) -> results.Scores:
+    n = len(next(iter(counts.values())))
+    full = {k: counts[k] if k in counts else np.zeros(n) for k in results.RATED}
+    return results.score(full, np.arange(n), results.RATED, tuple(score for _, score in LISTED.values()))
+
+
 def _checkpoint(trace: Trace, w: World, here: np.ndarray, counts: dict[str, np.ndarray], total: int) -> None:
     trace.votes.append(total)
-    scores = published(SequencePool.from_counts(here, {k: c[here] for k, c in counts.items()}))
-    for name in LISTS:
-        shown = here[_top(scores[name], TOP)] if np.isfinite(scores[name]).any() else here[:0]
-        truly = here[_top(w.truth[name][here], TOP)]
-        trace.precision[name].append(len(set(shown.tolist()) & set(truly.tolist())) / TOP)
-        trace.regret[name].append(float(w.truth[name][truly].sum() - w.truth[name][shown].sum()))
+    for name, shown_at in published_lists({k: c[here] for k, c in counts.items()}).items():
+        shown, truly = here[shown_at], here[w.true_list(name, here, shown_at)]
+        places = max(len(shown), len(truly), 1)  # fewer than TOP when the zone holds fewer proposals
+        trace.precision[name].append(len(set(shown.tolist()) & set(truly.tolist())) / places)
+        trace.regret[name].append(float(w.worth[name][truly].sum() - w.worth[name][shown].sum()))
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:

@@ -6,9 +6,10 @@ real votes: a comment written when a fifth of the real votes had been cast arriv
 of that volume has been simulated. The simulation then goes on to VOLUME times the real votes
 (at least PER_COMMENT votes a comment), so every policy has room to settle. Citizens take one
 sequence of 12 and vote by those probabilities (bench/_sim.py; the pool is republished every 10
-citizens). The published top 10 of each list is ranked by Make.org's smoothed rate over proposals
-with 10 votes; it is "right" when the true top 10's regret (mean true score given up) is <= 0.05,
-and a policy's figure is the votes after which it stays right, regret averaged over seeds.
+citizens). Each list is the one the results publish (bench/_sim.py, `published_lists`: the 10
+proposals of its zone with the highest lower bound of its score, among those with 10 votes); it is
+"right" when the true list's regret (true score given up, summed over the places) is <= 0.05, and
+a policy's figure is the votes after which it stays right, regret averaged over seeds.
 
 Policies run on common random numbers (bench/_sim.py): seed s decides the same votes for every
 policy. Tuning runs apart, on the tuning conversations only (never the held-out ones):

@@ -2,9 +2,10 @@
 
 Each policy serves the same seeded consultations (bench/_sim.py): 300 proposals, half arriving
 during the first quarter, citizens taking one sequence of 12, the pool republished every 10
-citizens. The published lists are ranked identically for all: Make.org's smoothed topScore and
-controversy over proposals with 10 trusted votes. Precision@10 is averaged over the seeds at
-each republication; a policy "reaches" precision when that mean stays >= 0.9 to the end.
+citizens. The lists are measured as the results publish them, identically for all (bench/_sim.py:
+the 10 proposals of the consensus or controversy zone with the highest lower bound of the zone's
+score, among those with 10 trusted votes). Precision@10 is averaged over the seeds at each
+republication; a policy "reaches" precision when that mean stays >= 0.9 to the end.
 """
 
 from __future__ import annotations

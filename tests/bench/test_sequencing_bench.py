@@ -88,3 +88,46 @@ def test_votes_to_a_right_list_count_from_when_the_regret_stays_under_the_goal()
     assert trace.votes_to_regret("controversy", 0.05) == 100
     trace.regret["consensus"][-1] = 0.06
     assert trace.votes_to_regret("consensus", 0.05) == math.inf
+
+
+def _counts(agree, disagree, neutral):
+    return {"agree": np.array(agree), "disagree": np.array(disagree), "neutral": np.array(neutral)}
+
+
+def test_a_list_is_measured_as_the_results_publish_it_the_zone_ranked_by_the_lower_bound():
+    # 0: 10 of 10 agree, 1: 180 of 200, 2: 55 % agree and 40 % disagree (controversy), 3: 9 votes
+    lists = _sim.published_lists(_counts([10, 180, 55, 9], [0, 10, 40, 0], [0, 10, 5, 0]))
+    assert lists["consensus"].tolist() == [1, 0]  # 180 / 200 has the higher lower bound; 3 is not tested
+    assert lists["controversy"].tolist() == [2]
+
+
+def _polis_like(agree, disagree):
+    agree, disagree = np.array(agree), np.array(disagree)
+    probability = {"agree": agree, "disagree": disagree, "neutral": 1 - agree - disagree}
+    probability |= {q: np.zeros(len(agree)) for q in _sim.QUALIFIED_BY}
+    return _sim.World(probability, np.zeros(len(agree), dtype=np.int64), np.arange(len(agree)).astype(object), [() for _ in agree])
+
+
+def test_a_proposal_at_a_zones_cut_may_be_listed_or_not():
+    world = _polis_like([0.9, 0.61, 0.5, 0.45], [0.05, 0.3, 0.3, 0.45])
+    assert world.belongs["consensus"].tolist() == [True, False, False, False]
+    assert world.may_belong["consensus"].tolist() == [True, True, False, False]  # 61 % is 1 point from the 60 % cut
+    assert world.belongs["controversy"].tolist() == [False, False, True, True]
+    assert world.worth["consensus"][2] == 0 and world.worth["controversy"][3] == pytest.approx(0.45)
+
+
+def test_regret_counts_a_wrong_place_and_not_an_open_one():
+    world = _polis_like([0.9, 0.61, 0.5, 0.8], [0.05, 0.3, 0.3, 0.1])
+    everyone = np.arange(4)
+    listed = world.true_list("consensus", everyone, np.array([0, 3]))
+    assert sorted(listed.tolist()) == [0, 3]
+    with_open = world.true_list("consensus", everyone, np.array([0, 1, 3]))
+    assert sorted(with_open.tolist()) == [0, 1, 3]  # shown at 61 %: it may be there
+    with_wrong = world.true_list("consensus", everyone, np.array([0, 2, 3]))
+    assert sorted(with_wrong.tolist()) == [0, 3]  # shown at 50 %: a wrong place, worth 0
+
+    trace = _sim.Trace()
+    counts = _counts([90, 61, 50, 0], [5, 30, 30, 0], [5, 9, 20, 0])  # 3 is not tested: missing from the list
+    _sim._checkpoint(trace, world, everyone, counts | {q: np.zeros(4) for q in _sim.QUALIFIED_BY}, 100)
+    assert trace.regret["consensus"] == [pytest.approx(0.8)]  # 0.9 and 0.61 shown, 0.8 missing
+    assert trace.precision["consensus"] == [pytest.approx(2 / 3)]

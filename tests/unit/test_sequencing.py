@@ -157,3 +157,22 @@ def test_the_consultation_chooses_exposure_and_retirement():
     assert policy_for(SequenceConfig()) == SequencePolicy()
     with pytest.raises(ValidationError, match="retire_at"):
         SequenceConfig(min_votes=10, retire_at=10)
+
+
+def test_a_listed_proposal_near_a_zones_cut_is_served_and_one_far_from_every_cut_is_not():
+    # Each zone holds fewer proposals than a list has places, so every proposal of a zone is
+    # listed and only a cut can change a list: p0 is 1 point above consensus's 60 % agreement.
+    p = split([61, 900, 180, 40], [30, 50, 180, 320], [9, 50, 40, 40])
+    served = Counter(pid for seed in range(50) for pid in serve(p, size=1, seed=seed))
+    assert served == {"p0": 50}
+
+
+def test_a_lists_threshold_is_drawn_from_its_zone_only():
+    # Eleven controversy proposals (45 % agreement, 35 % to 25 % disagreement) and ten consensus
+    # ones whose controversy score beats them all (64 % agree, 35.5 % disagree): the list's 10th
+    # place is between the controversy proposals at 26 % and 25 %, so those two get the votes.
+    agree = [450] * 11 + [1280] * 10
+    disagree = [350 - 10 * i for i in range(11)] + [710] * 10
+    neutral = [1000 - a - d for a, d in zip(agree[:11], disagree)] + [10] * 10
+    served = Counter(pid for seed in range(50) for pid in serve(split(agree, disagree, neutral), size=1, seed=seed, margin=0.01))
+    assert {pid for pid, _ in served.most_common(2)} == {"p9", "p10"}

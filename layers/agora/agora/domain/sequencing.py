@@ -1,12 +1,14 @@
 """Which proposals a participant sees next: a pure, vectorised choice over the sequence pool.
 
 A vote is worth most where it can change what the consultation publishes: which proposals are in
-the top consensus list, the controversy list and the rejection list. So a sequence
+the top consensus list, the controversy list and the rejection list, each the best of a zone
+(Make.org's consensus, controversy and rejection zones). So a sequence
 * gives a share of its slots to new proposals (fewer than `min_votes` trusted votes, not yet
   ranked), drawn by the votes they still lack, so each reaches the lists quickly whatever the
   pool size;
 * spends the other slots on tested proposals whose place is still open: the closer a proposal's
-  score is to a list's threshold, in posterior standard deviations, the likelier it is drawn;
+  score is to its zone's list threshold, or its shares to a cut that moves it in or out of a
+  listed place, in posterior standard deviations, the likelier it is drawn;
 * serves settled proposals (far from every threshold) only when nothing else is left, and never
   one at `retire_at` votes (Make.org's cap);
 * takes at most one proposal per author and avoids repeating a theme while the candidates allow.
@@ -24,6 +26,7 @@ from math import ceil
 import numpy as np
 
 from agora.domain.votes import VoteKey
+from agora.domain.zones import CUTS, LISTED, ZONES, zone_index
 
 VOTE_KEYS = tuple(k.value for k in VoteKey)
 KEY_SMOOTHING, QUALIFICATION_SMOOTHING = 0.33, 0.01  # Make.org's, for rate = (count + s) / (votes + 1)
@@ -42,8 +45,10 @@ class SequencePolicy:
     retire_at: int = 1500  # trusted votes after which a proposal is no longer served (Make.org's cap)
     new_share: float = 0.3  # share of a sequence kept for new proposals while any are waiting
     list_size: int = 10  # length of each published list whose membership the votes settle
-    margin: float = 0.01  # score gap too small to matter: stops exact ties from absorbing every vote
-    settled_z: float = 3.5  # standard deviations from every threshold beyond which a place is settled
+    # A gap to a threshold or to a zone's cut too small to matter, in score or share: stops exact
+    # ties from absorbing every vote; the benchmarks' tolerance for a right list (0.05 of score).
+    margin: float = 0.05
+    settled_z: float = 3.5  # standard deviations from every threshold and cut beyond which a place is settled
     focus: float = 2.0  # an open proposal is drawn in proportion to 1 / distance ** focus
     window: int = 3  # candidates considered per slot when keeping authors and themes apart
 
@@ -104,10 +109,11 @@ class SequencePool:
         return np.fromiter((index[p] for p in ids if p in index), dtype=np.int64)
 
     def openness(self, settings: SequencePolicy) -> np.ndarray:
-        """Per proposal, the smallest distance to a published list's threshold, in standard deviations.
+        """Per proposal, the smallest distance, in standard deviations, to a change of its place in a
+        published list: to the list's threshold within its zone, or to a zone's cut.
 
         Small means one more vote may move the proposal in or out of a list; `inf` for proposals
-        not yet tested (they are not ranked) and for lists with no more tested proposals than places.
+        not yet tested (they are not ranked) and for those no crossing within `settled_z` would list or unlist.
         """
         if settings not in self._openness:
             self._openness[settings] = _openness(self, settings)
@@ -152,16 +158,53 @@ def standings(pool: SequencePool) -> dict[str, Standing]:
 
 def _openness(pool: SequencePool, settings: SequencePolicy) -> np.ndarray:
     tested = pool.votes >= settings.min_votes
-    k = settings.list_size
+    zone, crossing = _zone_doubt(pool, settings)
     distance = np.full(len(pool), np.inf, dtype=np.float32)
-    if tested.sum() <= k:
-        return distance
-    for standing in standings(pool).values():
-        ranked = np.partition(standing.score[tested], [-k - 1, -k])
-        threshold = (ranked[-k] + ranked[-k - 1]) / 2
-        distance = np.minimum(distance, (np.abs(standing.score - threshold) + settings.margin) / standing.spread)
+    for name, standing in standings(pool).items():
+        inside = zone == ZONES.index(name)
+        above, rank = _rank_doubt(standing, tested & inside, settings)
+        cut = crossing[name]
+        # Listed (in the zone, above its threshold): out by rank or by a cut. In the zone below the
+        # threshold: in by rank only. Outside above it: in by a cut; outside below: by both.
+        within = np.where(above, np.minimum(rank, cut), rank)
+        distance = np.minimum(distance, np.where(inside, within, np.where(above, cut, np.maximum(rank, cut))))
     distance[~tested] = np.inf
     return distance
+
+
+def _rank_doubt(standing: Standing, ranked: np.ndarray, settings: SequencePolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each proposal scores above the threshold of the list drawn from `ranked`, and how far
+    from it, in standard deviations (a list with no more candidates than places takes any score)."""
+    k = settings.list_size
+    if ranked.sum() <= k:
+        return np.ones(len(ranked), dtype=bool), np.full(len(ranked), np.inf, dtype=np.float32)
+    top = np.partition(standing.score[ranked], [-k - 1, -k])
+    threshold = (top[-k] + top[-k - 1]) / 2
+    return standing.score >= threshold, (np.abs(standing.score - threshold) + settings.margin) / standing.spread
+
+
+def _zone_doubt(pool: SequencePool, settings: SequencePolicy) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each proposal's zone (an index into ZONES), and per listed zone its distance, in standard
+    deviations of a share, to the nearest cut whose crossing moves it in or out of that zone
+    (`inf` beyond `settled_z`: far from a cut, it no longer matters which)."""
+    n = pool.votes.astype(np.float32)
+    per_vote, per_shrunk_vote = 1 / np.maximum(n, 1), 1 / (n + 4)
+    share = {k: pool.count(k).astype(np.float32) * per_vote for k in VOTE_KEYS}
+    shrunk = {k: (pool.count(k).astype(np.float32) + 2) * per_shrunk_vote for k in VOTE_KEYS}  # Agresti–Coull, as `standings`
+    spread = {k: np.sqrt(p * (1 - p) * per_shrunk_vote) for k, p in shrunk.items()}
+    zone = zone_index(share["agree"], share["disagree"], share["neutral"])
+    crossing = {name: np.full(len(pool), np.inf, dtype=np.float32) for name in LISTED}
+    for key, cut in CUTS:
+        gap = (np.abs(share[key] - cut) + settings.margin) / spread[key]
+        near = np.flatnonzero(gap < settings.settled_z)  # the zone is only recomputed where it matters
+        beyond = {k: s[near] for k, s in share.items()}
+        beyond[key] = np.where(beyond[key] >= cut, np.nextafter(np.float32(cut), np.float32(0)), np.float32(cut))
+        moved = zone_index(beyond["agree"], beyond["disagree"], beyond["neutral"])
+        for name in LISTED:
+            z = ZONES.index(name)
+            changes = near[(zone[near] == z) != (moved == z)]
+            crossing[name][changes] = np.minimum(crossing[name][changes], gap[changes])
+    return zone, crossing
 
 
 def select_sequence(

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from agora.domain.votes import QUALIFICATIONS, VoteKey
+from agora.domain.zones import CONSENSUS, ZONES, zone_index
+from agora.domain.zones import CONTROVERSY as CONTROVERSY, LIMBO as LIMBO, REJECTION as REJECTION  # the results' names too
 
 Z95 = 1.959963984540054
 VOTE_KEYS = tuple(k.value for k in VoteKey)
@@ -21,9 +23,7 @@ RATED = (*VOTE_KEYS, *QUALIFICATION_NAMES)
 # Below Make.org's "new proposal" threshold a proposal has no zone and no place in the top lists.
 ENOUGH_VOTES = 10
 
-CONSENSUS, CONTROVERSY, REJECTION, LIMBO = "consensus", "controversy", "rejection", "limbo"
 UNTESTED = ""
-ZONES = (CONSENSUS, CONTROVERSY, REJECTION, LIMBO)
 
 Counts = Mapping[str, np.ndarray]
 
@@ -114,16 +114,7 @@ SCORE_NAMES = ("top_score", "controversy", "rejection", "engagement", "realistic
 
 def zones(r: Mapping[str, Estimate], votes: np.ndarray) -> np.ndarray:
     """Make.org's zones on the observed shares, in its order; "" until a proposal has enough votes."""
-    agree, disagree, neutral = (np.nan_to_num(r[k].value) for k in VOTE_KEYS)
-    zone = np.select(
-        [
-            (agree >= 0.6) | ((neutral < 0.4) & (disagree < 0.15)),
-            (disagree >= 0.6) | ((neutral < 0.4) & (agree < 0.15)),
-            neutral >= 0.4,
-        ],
-        [CONSENSUS, REJECTION, LIMBO],
-        CONTROVERSY,
-    ).astype(object)
+    zone = np.array(ZONES, dtype=object)[zone_index(*(np.nan_to_num(r[k].value) for k in VOTE_KEYS))]
     zone[np.asarray(votes) < ENOUGH_VOTES] = UNTESTED
     return zone
 
