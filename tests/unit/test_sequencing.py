@@ -2,10 +2,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from agora.config import SequenceConfig
-from agora.domain.sequencing import SequencePool, SequencePolicy, select_sequence, standings
+from agora.domain.sequencing import VOTE_KEYS, SequencePool, SequencePolicy, select_sequence, standings
+from agora.domain.zones import CUTS, ZONES, zone_index
 from agora.services.sequence import policy_for
 
 
@@ -176,3 +179,48 @@ def test_a_lists_threshold_is_drawn_from_its_zone_only():
     neutral = [1000 - a - d for a, d in zip(agree[:11], disagree)] + [10] * 10
     served = Counter(pid for seed in range(50) for pid in serve(split(agree, disagree, neutral), size=1, seed=seed, margin=0.01))
     assert {pid for pid, _ in served.most_common(2)} == {"p9", "p10"}
+
+
+def _openness_by_definition(p: SequencePool, settings: SequencePolicy) -> np.ndarray:
+    """Openness written as its docstring says, with np.where and each crossing's zone recomputed:
+    the reference the vectorised `SequencePool.openness` must equal bit for bit."""
+    n = p.votes.astype(np.float32)
+    per_vote, per_shrunk_vote = 1 / np.maximum(n, 1), 1 / (n + 4)
+    share = {k: p.count(k).astype(np.float32) * per_vote for k in VOTE_KEYS}
+    spread = {k: np.sqrt(s * (1 - s) * per_shrunk_vote) for k, s in ((k, (p.count(k).astype(np.float32) + 2) * per_shrunk_vote) for k in VOTE_KEYS)}
+    zone = zone_index(share["agree"], share["disagree"], share["neutral"])
+    tested = p.votes >= settings.min_votes
+    distance = np.full(len(p), np.inf, dtype=np.float32)
+    for name, standing in standings(p).items():
+        z = ZONES.index(name)
+        cut = np.full(len(p), np.inf, dtype=np.float32)
+        for key, at in CUTS:
+            gap = (np.abs(share[key] - at) + settings.margin) / spread[key]
+            crossed = dict(share) | {key: np.where(share[key] >= at, np.nextafter(np.float32(at), np.float32(0)), np.float32(at))}
+            moves = (zone == z) != (zone_index(crossed["agree"], crossed["disagree"], crossed["neutral"]) == z)
+            cut = np.where(moves & (gap < settings.settled_z), np.minimum(cut, gap), cut)
+        ranked, inside = tested & (zone == z), zone == z
+        if ranked.sum() <= settings.list_size:
+            above, rank = np.ones(len(p), dtype=bool), np.full(len(p), np.inf, dtype=np.float32)
+        else:
+            top = np.sort(standing.score[ranked])
+            threshold = (top[-settings.list_size] + top[-settings.list_size - 1]) / 2
+            above, rank = standing.score >= threshold, (np.abs(standing.score - threshold) + settings.margin) / standing.spread
+        within = np.where(above, np.minimum(rank, cut), rank)
+        distance = np.minimum(distance, np.where(inside, within, np.where(above, cut, np.maximum(rank, cut))))
+    return np.where(tested, distance, np.inf)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    counts=st.lists(st.tuples(*[st.integers(0, 40)] * 5), min_size=1, max_size=60),
+    margin=st.sampled_from([0.0, 0.01, 0.05]),
+    settled_z=st.sampled_from([1.0, 3.5, 10.0]),
+    list_size=st.integers(1, 5),
+    min_votes=st.integers(0, 12),
+)
+def test_openness_is_its_definition(counts, margin, settled_z, list_size, min_votes):
+    names = ("agree", "disagree", "neutral", "like_it", "no_way")
+    p = SequencePool.from_counts([f"p{i}" for i in range(len(counts))], {k: [c[j] for c in counts] for j, k in enumerate(names)})
+    policy = SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes)
+    np.testing.assert_array_equal(p.openness(policy), _openness_by_definition(p, policy))
