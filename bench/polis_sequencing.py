@@ -31,7 +31,7 @@ import numpy as np
 
 from agora.domain.sequencing import SequencePolicy, select_sequence
 from agora.domain.votes import QUALIFICATIONS
-from bench import _polis, _sim
+from bench import _oracle, _polis, _sim
 from bench.harness import Row
 from bench.sequencing import POLICIES
 
@@ -39,6 +39,8 @@ VOLUME, PER_COMMENT = 4, 200
 REFRESH = 10
 REGRET = 0.05
 FULL_SEEDS, QUICK_SEEDS = tuple(range(1, 9)), (1,)
+ORACLE = "oracle"  # knows the truth (bench/_oracle.py): an estimate of the ceiling, not a rival
+COMPARED = (*POLICIES, ORACLE)
 QUICK = "london.youth.policing"  # the smallest conversation, for --quick
 
 
@@ -60,13 +62,17 @@ def budget(c: _polis.Conversation) -> int:
 def _run(job: tuple[str, str, int]) -> _sim.Trace:
     policy, name, seed = job
     c = _polis.load(name)
-    return _sim.simulate(world(c), _policy(policy), budget(c), REFRESH, seed=seed)
+    w = world(c)
+    return _sim.simulate(w, _policy(policy, w), budget(c), REFRESH, seed=seed)
 
 
-def _policy(name: str) -> _sim.Policy:
-    """A compared policy by name, or select_sequence with SequencePolicy written `field=value,…`."""
+def _policy(name: str, w: _sim.World) -> _sim.Policy:
+    """A compared policy by name, an oracle knowing `w`'s truth, or select_sequence with
+    SequencePolicy written `field=value,…`."""
     if name in POLICIES:
         return POLICIES[name]
+    if name in _oracle.ORACLES:
+        return _oracle.ORACLES[name](w)
     default = SequencePolicy()
     fields = dict(item.split("=") for item in name.split(","))
     return partial(select_sequence, settings=SequencePolicy(**{k: type(getattr(default, k))(float(v)) for k, v in fields.items()}))
@@ -90,7 +96,7 @@ class Result:
 
 def results(quick: bool) -> dict[str, dict[str, Result]]:
     """[conversation][policy]."""
-    return {c: {p: Result.of(t) for p, t in per.items()} for c, per in traces(list(POLICIES), [QUICK] if quick else _polis.names(), QUICK_SEEDS if quick else FULL_SEEDS).items()}
+    return {c: {p: Result.of(t) for p, t in per.items()} for c, per in traces(list(COMPARED), [QUICK] if quick else _polis.names(), QUICK_SEEDS if quick else FULL_SEEDS).items()}
 
 
 def traces(policies: list[str], conversations: list[str], seeds: tuple[int, ...]) -> dict[str, dict[str, list[_sim.Trace]]]:
@@ -113,7 +119,7 @@ def ratio(r: dict[str, Result], policy: str, baseline: str, name: str) -> float:
 
 
 def side_by_side(res: dict[str, dict[str, Result]]) -> str:
-    columns = list(POLICIES)
+    columns = list(COMPARED)
     lines = [f"{'votes until the top 10 stays right':44}" + "".join(f"{c:>12}" for c in columns)]
     for name in _sim.LISTS:
         lines.append(f"-- {name}")
@@ -143,6 +149,10 @@ def rows(quick: bool) -> list[Row]:
             for baseline, goal in (("uniform", "value <= 0.5"), ("make.org", "value <= 0.7")):
                 value = float(np.median([ratio(res[c], "agora", baseline, name) for c in group]))
                 out.append(Row(f"real worlds: votes to right {name} top 10 vs {baseline}, {label}", value, 1.0, f"x {baseline}'s votes", goal if label == "all" else "value <= 1", note))
+    for name in _sim.LISTS:
+        value = float(np.median([ratio(res[c], ORACLE, "uniform", name) for c in res]))
+        note = f"median over {len(res)} conversations; the oracle knows the true lists (bench/_oracle.py): an estimate of what any policy can reach"
+        out.append(Row(f"real worlds: oracle's votes to right {name} top 10 vs uniform, all", value, 1.0, "x uniform's votes", "value <= 1", note))
     starved = sum(r["agora"].starved for r in res.values())
     out.append(Row("real worlds: proposals starved (< 10 votes at the end)", starved, sum(r["uniform"].starved for r in res.values()), "proposals", "value <= 0", "mean over seeds, summed over conversations"))
     return out

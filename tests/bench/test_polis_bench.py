@@ -90,9 +90,10 @@ def test_polis_silhouette_of_a_single_cluster_is_zero():
 
 
 def test_tuning_names_settings_and_refuses_the_held_out_conversations():
-    policy = polis_sequencing._policy("focus=4,margin=0.03,window=2")
+    w = polis_sequencing.world(_polis.load("london.youth.policing"))
+    policy = polis_sequencing._policy("focus=4,margin=0.03,window=2", w)
     assert policy.keywords["settings"].focus == 4.0 and policy.keywords["settings"].window == 2
-    assert polis_sequencing._policy("uniform") is polis_sequencing.POLICIES["uniform"]
+    assert polis_sequencing._policy("uniform", w) is polis_sequencing.POLICIES["uniform"]
     with pytest.raises(AssertionError, match="held-out"):
         polis_sequencing.tune(2, ["focus=4"], ["brexit-consensus", _polis.HELD_OUT[0]])
 
