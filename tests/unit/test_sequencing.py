@@ -224,3 +224,10 @@ def test_openness_is_its_definition(counts, margin, settled_z, list_size, min_vo
     p = SequencePool.from_counts([f"p{i}" for i in range(len(counts))], {k: [c[j] for c in counts] for j, k in enumerate(names)})
     policy = SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes)
     np.testing.assert_array_equal(p.openness(policy), _openness_by_definition(p, policy))
+
+def test_settled_proposals_are_served_least_voted_first():
+    # Lists of one, every place settled: p2 has 300 votes, the others 1,000 (p0 nearer a
+    # threshold): p2 takes nearly every slot (1 / votes ** 4; closest first gave it 146 of 200).
+    p = split([990, 10, 300], [10, 990, 0])
+    served = Counter(pid for seed in range(200) for pid in serve(p, size=1, seed=seed, list_size=1))
+    assert served["p2"] > 180

@@ -9,8 +9,8 @@ the top consensus list, the controversy list and the rejection list, each the be
 * spends the other slots on tested proposals whose place is still open: the closer a proposal's
   score is to its zone's list threshold, or its shares to a cut that moves it in or out of a
   listed place, in posterior standard deviations, the likelier it is drawn;
-* serves settled proposals (far from every threshold) only when nothing else is left, and never
-  one at `retire_at` votes (Make.org's cap);
+* serves settled proposals (far from every threshold) only when nothing else is left, the
+  least-voted first, and never one at `retire_at` votes (Make.org's cap);
 * takes at most one proposal per author and avoids repeating a theme while the candidates allow.
 Draws are random so that participants served from the same (possibly minutes-old) pool do not
 all get the same proposals.
@@ -51,6 +51,7 @@ class SequencePolicy:
     settled_z: float = 3.5  # standard deviations from every threshold and cut beyond which a place is settled
     focus: float = 2.0  # an open proposal is drawn in proportion to 1 / distance ** focus
     window: int = 3  # candidates considered per slot when keeping authors and themes apart
+    settled_focus: float = 4.0  # a settled proposal is drawn in proportion to 1 / (votes + 1) ** settled_focus
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,7 +265,12 @@ def select_sequence(
     # With focus 2, twice as close to a threshold, in standard deviations, is four times as likely.
     # (A float32 exponent: a Python float one takes numpy's slow power path, 20× slower at 30,000.)
     chosen += picker.take(_best(open_, race * distance ** np.float32(settings.focus), depth), size - len(chosen))
-    chosen += picker.take(np.concatenate([waiting, _best(settled, race * distance, depth)]), size - len(chosen))
+    # Settled places no longer need votes, but the whole order still does (the results rank every
+    # proposal): closest-to-a-threshold first left proposals far below every list at a few dozen
+    # votes and the whole order inexact, so the fewest votes first, as round robin would; steeply
+    # (half the votes, 16 times as likely) but still at random, so one pool's participants spread.
+    spreading = race * (votes + 1).astype(np.float32) ** np.float32(settings.settled_focus)
+    chosen += picker.take(np.concatenate([waiting, _best(settled, spreading, depth)]), size - len(chosen))
     return [str(pool.ids[i]) for i in rng.permutation(chosen)]
 
 
