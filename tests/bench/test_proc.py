@@ -13,6 +13,8 @@ BURN = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.
 
 
 def test_a_child_s_cpu_time_is_counted_under_the_workers_and_the_root_s_under_root():
+    # Other children of the test session (an engine a fixture started) count as workers too.
+    before = cpu_seconds(os.getpid())["workers"]
     child = subprocess.Popen([sys.executable, "-c", BURN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline() == "done\n"  # it burned its 0.4 s and still runs
@@ -21,7 +23,7 @@ def test_a_child_s_cpu_time_is_counted_under_the_workers_and_the_root_s_under_ro
             pass
         parts = cpu_seconds(os.getpid())
         assert child.pid in tree(os.getpid())
-        assert 0.35 <= parts["workers"] < 5
+        assert 0.35 <= parts["workers"] - before < 5
         assert parts["root"] >= 0.3
         assert pss_mb(os.getpid()) > 1
     finally:
