@@ -105,6 +105,9 @@ class SequencePool:
     def _index(self) -> dict[str, int]:
         return dict(zip(self.ids.tolist(), range(len(self.ids))))
 
+    def position(self, proposal_id: str) -> int:
+        return self._index[proposal_id]
+
     def positions(self, ids: set[str] | frozenset[str]) -> np.ndarray:
         index = self._index
         return np.fromiter((index[p] for p in ids if p in index), dtype=np.int64)

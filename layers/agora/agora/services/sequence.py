@@ -60,12 +60,4 @@ class SequenceService:
         excluded = self.votes.not_to_serve(participant_id)
         chosen = select_sequence(published.pool, excluded, min(size, self.max_size), self.rng, self.policy)
         issued = int(now)
-        return [
-            Served(
-                id=pid,
-                text=published.texts[pid],
-                language=published.languages[pid],
-                proof=self.signer.proof(participant_id, pid, issued),
-            )
-            for pid in chosen
-        ]
+        return [Served(pid, *published.text(pid), proof=self.signer.proof(participant_id, pid, issued)) for pid in chosen]
