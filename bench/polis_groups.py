@@ -161,15 +161,15 @@ def rows(quick: bool) -> list[Row]:
             out.append(Row(f"real groups: {name}adjusted Rand index vs Polis, {label}", ari, 1.0, "ARI", "value >= 0.8" if goal else "value >= -1", note))
             same = sum(res[n].methods[method].count == res[n].polis_count for n in group)
             out.append(Row(f"real groups: {name}same group count as Polis, {label}", same, len(group), "conversations", "ratio > 0.5" if goal else "value >= 0", note))
-    for label, field in (
-        ("Polis's method, replayed", "replay"),
-        ("2-D k-means ceiling", "ceiling"),
-        ("2-D ceiling on the in-conv participants", "ceiling_in_conv"),
-        ("2-D ceiling on Polis's stretched map", "ceiling_stretched"),
-        ("best 2-group line on agora's map", "line_bound"),
+    for label, field, source in (
+        ("Polis's method, replayed", "replay", "bench/_polis_math.py"),
+        ("2-D k-means ceiling", "ceiling", "bench/_polis_math.py"),
+        ("2-D ceiling on the in-conv participants", "ceiling_in_conv", "bench/_polis_math.py"),
+        ("2-D ceiling on Polis's stretched map", "ceiling_stretched", "bench/_polis_math.py"),
+        ("best 2-group line on agora's map", "line_bound", "line_bound"),
     ):
         value = float(np.median([getattr(r, field) for r in res.values()]))
-        out.append(Row(f"real groups: ARI vs Polis, {label}", value, 1.0, "ARI", "value >= -1", "reference (bench/_polis_math.py), median over conversations"))
+        out.append(Row(f"real groups: ARI vs Polis, {label}", value, 1.0, "ARI", "value >= -1", f"reference ({source}), median over conversations"))
     for method in next(iter(res.values())).methods:
         for way in ("stability", "warm"):
             values = [r.methods[method].__dict__[way] for r in res.values()]
