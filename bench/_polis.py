@@ -2,8 +2,9 @@
 
 Each voter's last vote on a comment stands (Polis's export keeps every vote). Comments nobody
 voted on have no empirical rates and are left out. Comments moderated out (-1) are left out of
-the sequencing worlds (Polis stops showing them) but kept for the opinion groups: Polis's own
-groups were computed with the votes they had collected (participants-votes.csv has their columns).
+the sequencing worlds (Polis stops showing them); the opinion groups load them, with their
+moderation, because Polis's math keeps their columns, zeroed for everyone (conversation.clj,
+:rating-mat), so they count in its stretch of the map but not in its axes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Conversation:
     comments: np.ndarray  # comment ids, in order of creation
     created: np.ndarray  # per comment, ms since epoch
     authors: np.ndarray  # per comment, its author's id
+    moderated: np.ndarray  # per comment: 1 accepted, 0 not yet moderated, -1 moderated out
     voter: np.ndarray  # per last vote: voter id
     comment: np.ndarray  # per last vote: index into comments
     vote: np.ndarray  # per last vote: 1 agree, -1 disagree, 0 pass
@@ -48,7 +50,7 @@ class Conversation:
 def load(name: str, moderated_out: bool = False) -> Conversation:
     folder = DATA / name
     with open(folder / "comments.csv", newline="") as f:
-        rows = [(int(r["timestamp"]), int(r["comment-id"]), r["author-id"]) for r in csv.DictReader(f) if moderated_out or int(r["moderated"]) >= 0]
+        rows = [(int(r["timestamp"]), int(r["comment-id"]), r["author-id"], int(r["moderated"])) for r in csv.DictReader(f) if moderated_out or int(r["moderated"]) >= 0]
     with open(folder / "votes.csv", newline="") as f:
         raw = np.array([(int(r["timestamp"]), int(r["comment-id"]), int(r["voter-id"]), int(r["vote"])) for r in csv.DictReader(f)], dtype=np.int64)
     raw = raw[np.argsort(raw[:, 0], kind="stable")]
@@ -57,15 +59,16 @@ def load(name: str, moderated_out: bool = False) -> Conversation:
     votes = raw[::-1][np.sort(last)][::-1]
     voted = set(votes[:, 1].tolist())
     rows = sorted(row for row in rows if row[1] in voted)
-    comments = np.array([c for _, c, _ in rows], dtype=np.int64)
+    comments = np.array([c for _, c, _, _ in rows], dtype=np.int64)
     place = {c: i for i, c in enumerate(comments.tolist())}
     keep = np.isin(votes[:, 1], comments)
     votes = votes[keep]
     return Conversation(
         name=name,
         comments=comments,
-        created=np.array([t for t, _, _ in rows], dtype=np.int64),
-        authors=np.array([a for _, _, a in rows], dtype=object),
+        created=np.array([t for t, _, _, _ in rows], dtype=np.int64),
+        authors=np.array([a for _, _, a, _ in rows], dtype=object),
+        moderated=np.array([m for _, _, _, m in rows], dtype=np.int64),
         voter=votes[:, 2],
         comment=np.fromiter((place[c] for c in votes[:, 1].tolist()), dtype=np.int64, count=len(votes)),
         vote=votes[:, 3],

@@ -24,8 +24,7 @@ the order the votes came in.
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -61,22 +60,18 @@ def _rating_matrix(c: _polis.Conversation) -> tuple[np.ndarray, np.ndarray, np.n
     m = np.full((len(pids), len(c.comments)), np.nan)
     m[rank[row], c.comment] = c.vote
     votes = (~np.isnan(m)).sum(axis=1)
-    m[:, _moderated_out(c)] = 0.0
+    m[:, c.moderated < 0] = 0.0
     return pids, m, votes
 
 
-def _moderated_out(c: _polis.Conversation) -> np.ndarray:
-    with open(_polis.DATA / c.name / "comments.csv", newline="") as f:
-        out = {int(r["comment-id"]) for r in csv.DictReader(f) if int(r["moderated"]) < 0}
-    return np.isin(c.comments, list(out))
-
-
-def _project(m: np.ndarray, voted: np.ndarray) -> np.ndarray:
+def _project(m: np.ndarray, voted: np.ndarray, stretched: bool = True) -> np.ndarray:
+    """The mean-filled matrix on its 2 principal components, stretched Polis's way or not. A
+    zeroed (moderated-out) column counts as voted by everyone: it damps the stretch."""
     filled = np.where(voted, m, np.nanmean(m, axis=0))
     centre = filled.mean(axis=0)
     _, _, vt = np.linalg.svd(filled - centre, full_matrices=False)
     x = np.where(voted, m - centre, 0.0) @ vt[:2].T
-    return x * np.sqrt(m.shape[1] / np.maximum(voted.sum(axis=1), 1))[:, None]
+    return x * np.sqrt(m.shape[1] / np.maximum(voted.sum(axis=1), 1))[:, None] if stretched else x
 
 
 def _in_conv(votes: np.ndarray, comments: int) -> np.ndarray:
@@ -120,16 +115,15 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     return float(np.where(own > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0).mean())
 
 
-def voronoi_ceiling(c: _polis.Conversation) -> dict[int, int]:
-    """The best labelling any 2-D k-means could reach: each participant Polis grouped, to the
-    nearest centre of Polis's own groups on the (unscaled, mean-filled) principal-component map."""
+def voronoi_ceiling(c: _polis.Conversation, stretched: bool = False) -> dict[int, int]:
+    """Polis's groups read back as nearest centres: each participant Polis grouped, to the nearest
+    centre of Polis's own groups on the mean-filled principal-component map, unscaled (agora's
+    kind of map) or stretched as Polis clusters it. Polis's final groups are k-means groups on
+    the map it clustered, so on that map this gives them back nearly unchanged; where the
+    stretched read-back does not, Polis clustered some other map than the final votes give."""
     pids, m, _ = _rating_matrix(c)
-    voted = ~np.isnan(m)
-    filled = np.where(voted, m, np.nanmean(m, axis=0))
-    filled -= filled.mean(axis=0)
-    _, _, vt = np.linalg.svd(filled, full_matrices=False)
     grouped = np.isin(pids, list(c.groups))
-    x = (filled @ vt[:2].T)[grouped]
+    x = _project(m, ~np.isnan(m), stretched)[grouped]
     g = np.array([c.groups[p] for p in pids[grouped].tolist()])
     centres = np.array([x[g == j].mean(axis=0) for j in np.unique(g)])
     return dict(zip(pids[grouped].tolist(), _nearest(x, centres).tolist(), strict=True))
@@ -146,7 +140,7 @@ def replay_updates(c: _polis.Conversation, updates: int = 40) -> dict[int, int]:
     smoother = (None, 0, None)  # last k, times in a row, smoothed k
     for step in range(1, updates + 1):
         on = c.voted_at <= t0 + (t1 - t0) * step / updates
-        part = _polis.Conversation(c.name, c.comments, c.created, c.authors, c.voter[on], c.comment[on], c.vote[on], c.voted_at[on], c.groups)
+        part = replace(c, voter=c.voter[on], comment=c.comment[on], vote=c.vote[on], voted_at=c.voted_at[on])
         pids, m, votes = _rating_matrix(part)
         seen = ~np.all(np.isnan(m), axis=0)
         m = m[:, seen]

@@ -102,3 +102,32 @@ def test_the_group_benchmark_counts_who_polis_grouped_below_its_own_rule():
     r = polis_groups.compare("brexit-consensus")
     assert r.below_rule == 8 and 0 < r.smallest_share <= 0.5  # 8 of the 197 grouped have < 7 exported votes
     assert -1 <= r.ceiling_in_conv <= 1
+
+
+def test_the_groups_are_found_on_the_proposals_a_snapshot_would_group_on():
+    # a snapshot groups on the accepted proposals; Polis zeroes the moderated-out columns
+    everything, shown = _polis.load("15-per-hour-seattle", moderated_out=True), _polis.load("15-per-hour-seattle")
+    assert polis_groups.votable(everything) == set(shown.comments.astype(str).tolist()) and len(everything.comments) - len(shown.comments) == 23
+
+
+@pytest.mark.parametrize("truth", [[0, 0, 1, 1, 1], [0, 1, 0, 1, 1, 0], [2, 0, 1, 1, 0, 2, 2], [0, 0, 0, 1]])
+def test_the_best_cut_is_the_best_adjusted_rand_index_of_every_prefix_split(truth):
+    t = np.array(truth)
+    by_hand = max(polis_groups.adjusted_rand(np.arange(len(t)) >= i, t) for i in range(1, len(t)))
+    assert polis_groups._best_cut(t) == pytest.approx(by_hand)
+
+
+def test_polis_groups_are_nearest_centre_groups_on_the_map_polis_stretched():
+    # where Polis's final groups are k-means groups on its own map, the stretched read-back gives
+    # them back exactly, and agora's unscaled map does not
+    c = _polis.load("bg2050-volunteers", moderated_out=True)
+    assert polis_groups.agreement(_polis_math.voronoi_ceiling(c, stretched=True), c.groups) == 1.0
+    assert polis_groups.agreement(_polis_math.voronoi_ceiling(c), c.groups) < 0.95
+
+
+def test_no_two_group_labelling_of_the_map_beats_the_line_bound():
+    c = _polis.load("brexit-consensus", moderated_out=True)
+    s = polis_groups.sample(c)
+    bound = polis_groups.line_bound(c, s)
+    two = polis_groups.found(s, "plain k-means", polis_groups.votable(c))
+    assert two.count == 2 and polis_groups.agreement(two.labels, c.groups) <= bound <= 1
