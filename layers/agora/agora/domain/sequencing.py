@@ -195,21 +195,17 @@ def _openness(pool: SequencePool, settings: SequencePolicy) -> tuple[np.ndarray,
                 distance, drawn = np.fmin(distance, crossing[name]), np.fmin(drawn, crossing[name])
                 continue
             above, rank = _rank_doubt(standing, ranked, settings)
-            # Votes below the threshold mostly raise the lower bounds of proposals that stay out, which
-            # the published lists rank by: better spent on those above, whose lower bounds must rise.
-            stretched = rank * (1 + np.float32(settings.below - 1) * ~above)
-            distance = np.fmin(distance, _place_doubt(crossing[name], inside[name], above, rank))
-            drawn = np.fmin(drawn, _place_doubt(crossing[name], inside[name], above, stretched))
+            # Listed (in the zone, above its threshold): out by rank or by a cut. In the zone below the
+            # threshold: in by rank only. Outside above it: in by a cut; outside below: by both. So
+            # outside: the cut's distance, or the larger of the two below the threshold; inside, also
+            # the rank's (which is at most that larger one, and the cut's is still there above it).
+            below = rank * ~above
+            distance = np.fmin(distance, np.fmin(np.maximum(crossing[name], below), rank / inside[name]))
+            # The draw's: votes below the threshold mostly raise the lower bounds (which the published
+            # lists rank by) of proposals that stay out; those above need theirs raised.
+            stretch = below * np.float32(settings.below - 1)
+            drawn = np.fmin(drawn, np.fmin(np.maximum(crossing[name], below + stretch), (rank + stretch) / inside[name]))
         return np.fmin(distance / tested, np.float32(np.inf)), np.fmin(drawn / tested, np.float32(np.inf))
-
-
-def _place_doubt(crossing: np.ndarray, inside: np.ndarray, above: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """The distance to a change of one list's membership, from the cut's and the rank's."""
-    # Listed (in the zone, above its threshold): out by rank or by a cut. In the zone below the
-    # threshold: in by rank only. Outside above it: in by a cut; outside below: by both. So
-    # outside: the cut's distance, or the larger of the two below the threshold; inside, also
-    # the rank's (which is at most that larger one, and the cut's is still there above it).
-    return np.fmin(np.maximum(crossing, rank * ~above), rank / inside)
 
 
 def _rank_doubt(standing: Standing, ranked: np.ndarray, settings: SequencePolicy) -> tuple[np.ndarray, np.ndarray]:
