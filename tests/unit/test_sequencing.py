@@ -236,6 +236,8 @@ def test_openness_is_its_definition(counts, margin, settled_z, list_size, min_vo
     p = SequencePool.from_counts([f"p{i}" for i in range(len(counts))], {k: [c[j] for c in counts] for j, k in enumerate(names)})
     policy = SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes)
     np.testing.assert_array_equal(p.openness(policy), _openness_by_definition(p, policy))
+    # Unstretched, the draw's distance is openness itself.
+    np.testing.assert_array_equal(p.draw_distance(SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes, below=1)), p.openness(policy))
 
 def test_settled_proposals_are_served_least_voted_first():
     # Lists of one, every place settled: p2 has 300 votes, the others 1,000 (p0 nearer a
