@@ -111,13 +111,24 @@ def test_without_tested_proposals_needing_votes_every_slot_goes_to_new_ones():
 
 def test_tested_slots_go_to_proposals_near_a_list_threshold():
     # Thirty proposals 3 points of agreement apart, 100 votes each; p30 and p31 sit at the 10th
-    # place of the consensus list, as do p10 and p20 of the rejection and controversy lists.
+    # place of the consensus list, as do p10 and p20 of the rejection and controversy lists. Both
+    # sides of a threshold drawn alike (below=1), as the distance alone would.
     agree = [*np.linspace(5, 95, 30).astype(int), 64, 65]
     p = split(agree, [100 - a for a in agree])
-    served = Counter(pid for seed in range(100) for pid in serve(p, size=3, seed=seed, margin=0.05, settled_z=2.5))
+    served = Counter(pid for seed in range(100) for pid in serve(p, size=3, seed=seed, margin=0.05, settled_z=2.5, below=1))
     settled = [f"p{i}" for i in (*range(6), 14, 15, *range(24, 30))]  # 2.5 standard deviations from every threshold
     assert not any(served[pid] for pid in settled)
     assert min(served[pid] for pid in ("p10", "p20", "p30", "p31")) > max(served[pid] for pid in ("p7", "p17", "p22"))
+
+
+def test_an_open_proposal_above_a_threshold_is_drawn_before_one_below_it():
+    # Two consensus proposals, a list of one: p0 (75 % agreement) is 2.57 SD above the threshold,
+    # p1 (65 %) 2.37 below. Both stay open, but p1's distance counts 4 times in the draw.
+    p = split([300, 260], [20, 20], [80, 120])
+    assert (p.openness(SequencePolicy(list_size=1, margin=0.01)) < 3.5).all()
+    drawn = {below: Counter(pid for seed in range(300) for pid in serve(p, size=1, seed=seed, list_size=1, margin=0.01, below=below)) for below in (1, 4)}
+    assert drawn[1]["p1"] > drawn[1]["p0"]  # alike, the nearer one
+    assert drawn[4]["p0"] > 5 * drawn[4]["p1"]  # (9.5 / 2.57) ** 2, about 14 times as likely
 
 
 def test_settled_proposals_only_fill_what_nothing_else_can():
@@ -173,11 +184,12 @@ def test_a_listed_proposal_near_a_zones_cut_is_served_and_one_far_from_every_cut
 def test_a_lists_threshold_is_drawn_from_its_zone_only():
     # Eleven controversy proposals (45 % agreement, 35 % to 25 % disagreement) and ten consensus
     # ones whose controversy score beats them all (64 % agree, 35.5 % disagree): the list's 10th
-    # place is between the controversy proposals at 26 % and 25 %, so those two get the votes.
+    # place is between the controversy proposals at 26 % and 25 %, so those two get the votes
+    # (both sides of the threshold drawn alike).
     agree = [450] * 11 + [1280] * 10
     disagree = [350 - 10 * i for i in range(11)] + [710] * 10
     neutral = [1000 - a - d for a, d in zip(agree[:11], disagree)] + [10] * 10
-    served = Counter(pid for seed in range(50) for pid in serve(split(agree, disagree, neutral), size=1, seed=seed, margin=0.01))
+    served = Counter(pid for seed in range(50) for pid in serve(split(agree, disagree, neutral), size=1, seed=seed, margin=0.01, below=1))
     assert {pid for pid, _ in served.most_common(2)} == {"p9", "p10"}
 
 
@@ -224,6 +236,8 @@ def test_openness_is_its_definition(counts, margin, settled_z, list_size, min_vo
     p = SequencePool.from_counts([f"p{i}" for i in range(len(counts))], {k: [c[j] for c in counts] for j, k in enumerate(names)})
     policy = SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes)
     np.testing.assert_array_equal(p.openness(policy), _openness_by_definition(p, policy))
+    # Unstretched, the draw's distance is openness itself.
+    np.testing.assert_array_equal(p.draw_distance(SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes, below=1)), p.openness(policy))
 
 def test_settled_proposals_are_served_least_voted_first():
     # Lists of one, every place settled: p2 has 300 votes, the others 1,000 (p0 nearer a

@@ -8,7 +8,8 @@ the top consensus list, the controversy list and the rejection list, each the be
   pool size;
 * spends the other slots on tested proposals whose place is still open: the closer a proposal's
   score is to its zone's list threshold, or its shares to a cut that moves it in or out of a
-  listed place, in posterior standard deviations, the likelier it is drawn;
+  listed place, in posterior standard deviations, the likelier it is drawn, those scoring above
+  the threshold more than those below it;
 * serves settled proposals (far from every threshold) only when nothing else is left, the
   least-voted first, and never one at `retire_at` votes (Make.org's cap);
 * takes at most one proposal per author and avoids repeating a theme while the candidates allow.
@@ -52,6 +53,9 @@ class SequencePolicy:
     focus: float = 2.0  # an open proposal is drawn in proportion to 1 / distance ** focus
     window: int = 3  # candidates considered per slot when keeping authors and themes apart
     settled_focus: float = 4.0  # a settled proposal is drawn in proportion to 1 / (votes + 1) ** settled_focus
+    # An open proposal scoring below a list's threshold is drawn as if `below` times as far from it
+    # (with focus 2, 16 times less likely); whether its place is settled is still judged unstretched.
+    below: float = 4.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +71,7 @@ class SequencePool:
     authors: np.ndarray | None = None
     themes: Sequence[Sequence[str]] | None = None
     created_at: np.ndarray | None = None
-    _openness: dict[SequencePolicy, np.ndarray] = field(default_factory=dict, init=False, repr=False)
+    _openness: dict[SequencePolicy, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_counts(
@@ -119,6 +123,14 @@ class SequencePool:
         Small means one more vote may move the proposal in or out of a list; `inf` for proposals
         not yet tested (they are not ranked) and for those no crossing within `settled_z` would list or unlist.
         """
+        return self._doubt(settings)[0]
+
+    def draw_distance(self, settings: SequencePolicy) -> np.ndarray:
+        """Openness with the distance below each list's threshold stretched by `settings.below`,
+        for the draw among open proposals."""
+        return self._doubt(settings)[1]
+
+    def _doubt(self, settings: SequencePolicy) -> tuple[np.ndarray, np.ndarray]:
         if settings not in self._openness:
             self._openness[settings] = _openness(self, settings)
         return self._openness[settings]
@@ -169,26 +181,31 @@ def _either(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a * mask + b * ~mask
 
 
-def _openness(pool: SequencePool, settings: SequencePolicy) -> np.ndarray:
+def _openness(pool: SequencePool, settings: SequencePolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Openness, and the same with the rank's distance below each threshold stretched by `below`."""
     tested = pool.votes >= settings.min_votes
     # A distance is kept only where a mask holds by dividing it by the mask, at a tenth of np.where's
     # cost (see `_either`): x / 0 is inf, or NaN for 0, which np.fmin passes over.
     with np.errstate(divide="ignore", invalid="ignore"):
         inside, crossing = _zone_doubt(pool, settings)
-        distance = np.full(len(pool), np.inf, dtype=np.float32)
+        distance = drawn = np.full(len(pool), np.inf, dtype=np.float32)
         for name, standing in standings(pool).items():
             ranked = tested & inside[name]
             if np.count_nonzero(ranked) <= settings.list_size:  # every candidate is listed: only a cut can change that
-                distance = np.fmin(distance, crossing[name])
+                distance, drawn = np.fmin(distance, crossing[name]), np.fmin(drawn, crossing[name])
                 continue
             above, rank = _rank_doubt(standing, ranked, settings)
             # Listed (in the zone, above its threshold): out by rank or by a cut. In the zone below the
             # threshold: in by rank only. Outside above it: in by a cut; outside below: by both. So
             # outside: the cut's distance, or the larger of the two below the threshold; inside, also
             # the rank's (which is at most that larger one, and the cut's is still there above it).
-            outside = np.maximum(crossing[name], rank * ~above)
-            distance = np.fmin(distance, np.fmin(outside, rank / inside[name]))
-        return np.fmin(distance / tested, np.float32(np.inf))
+            below = rank * ~above
+            distance = np.fmin(distance, np.fmin(np.maximum(crossing[name], below), rank / inside[name]))
+            # The draw's: votes below the threshold mostly raise the lower bounds (which the published
+            # lists rank by) of proposals that stay out; those above need theirs raised.
+            stretch = below * np.float32(settings.below - 1)
+            drawn = np.fmin(drawn, np.fmin(np.maximum(crossing[name], below + stretch), (rank + stretch) / inside[name]))
+        return np.fmin(distance / tested, np.float32(np.inf)), np.fmin(drawn / tested, np.float32(np.inf))
 
 
 def _rank_doubt(standing: Standing, ranked: np.ndarray, settings: SequencePolicy) -> tuple[np.ndarray, np.ndarray]:
@@ -267,7 +284,7 @@ def select_sequence(
     chosen = picker.take(waiting, new_slots)
     # With focus 2, twice as close to a threshold, in standard deviations, is four times as likely.
     # (A float32 exponent: a Python float one takes numpy's slow power path, 20× slower at 30,000.)
-    chosen += picker.take(_best(open_, race * distance ** np.float32(settings.focus), depth), size - len(chosen))
+    chosen += picker.take(_best(open_, race * pool.draw_distance(settings) ** np.float32(settings.focus), depth), size - len(chosen))
     # Settled places no longer need votes, but the whole order still does (the results rank every
     # proposal): closest-to-a-threshold first left proposals far below every list at a few dozen
     # votes and the whole order inexact, so the fewest votes first, as round robin would; steeply
