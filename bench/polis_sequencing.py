@@ -15,7 +15,8 @@ Policies run on common random numbers (bench/_sim.py): seed s decides the same v
 policy. Tuning runs apart, on the tuning conversations only (never the held-out ones):
 `python -m bench.polis_sequencing SEEDS SETTINGS…`, e.g. `8 focus=2 focus=4,margin=0.03`, each
 SETTINGS a SequencePolicy against uniform on the same seeds; CONVERSATIONS=a,b narrows the set
-(the three small ones take minutes: 15-per-hour-seattle,brexit-consensus,scoop-hivemind.freshwater).
+(the three small ones take minutes: 15-per-hour-seattle,brexit-consensus,scoop-hivemind.freshwater);
+FIRST_SEED=9 runs seeds 9, 10, … instead, to check a setting on seeds it was not tuned on.
 """
 
 from __future__ import annotations
@@ -158,11 +159,11 @@ def rows(quick: bool) -> list[Row]:
     return out
 
 
-def tune(seeds: int, settings: list[str], conversations: list[str]) -> str:
+def tune(seeds: int, settings: list[str], conversations: list[str], first: int = 1) -> str:
     """Each SequencePolicy against uniform on the same seeds, per conversation and as a median, with
     the seed-to-seed spread of the ratio when seeds are paired (common random numbers) and when not."""
     assert not set(conversations) & set(_polis.HELD_OUT), "the held-out conversations stay out of tuning"
-    runs = traces(["uniform", *settings], conversations, tuple(range(1, seeds + 1)))
+    runs = traces(["uniform", *settings], conversations, tuple(range(first, first + seeds)))
     lines = []
     for name in settings:
         for listed in _sim.LISTS:
@@ -181,4 +182,5 @@ def tune(seeds: int, settings: list[str], conversations: list[str]) -> str:
 
 if __name__ == "__main__":
     tuning = [c for c in _polis.names() if c not in _polis.HELD_OUT]
-    print(tune(int(sys.argv[1]), sys.argv[2:], os.environ.get("CONVERSATIONS", ",".join(tuning)).split(",")))
+    conversations = os.environ.get("CONVERSATIONS", ",".join(tuning)).split(",")
+    print(tune(int(sys.argv[1]), sys.argv[2:], conversations, int(os.environ.get("FIRST_SEED", "1"))))
