@@ -239,6 +239,7 @@ def test_openness_is_its_definition(counts, margin, settled_z, list_size, min_vo
     # Unstretched, the draw's distance is openness itself.
     np.testing.assert_array_equal(p.draw_distance(SequencePolicy(margin=margin, settled_z=settled_z, list_size=list_size, min_votes=min_votes, below=1)), p.openness(policy))
 
+
 def test_settled_proposals_are_served_least_voted_first():
     # Lists of one, every place settled: p2 has 300 votes, the others 1,000 (p0 nearer a
     # threshold): p2 takes nearly every slot (1 / votes ** 4; closest first gave it 146 of 200).

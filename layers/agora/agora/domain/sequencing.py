@@ -195,17 +195,21 @@ def _openness(pool: SequencePool, settings: SequencePolicy) -> tuple[np.ndarray,
                 distance, drawn = np.fmin(distance, crossing[name]), np.fmin(drawn, crossing[name])
                 continue
             above, rank = _rank_doubt(standing, ranked, settings)
-            # Listed (in the zone, above its threshold): out by rank or by a cut. In the zone below the
-            # threshold: in by rank only. Outside above it: in by a cut; outside below: by both. So
-            # outside: the cut's distance, or the larger of the two below the threshold; inside, also
-            # the rank's (which is at most that larger one, and the cut's is still there above it).
-            below = rank * ~above
-            distance = np.fmin(distance, np.fmin(np.maximum(crossing[name], below), rank / inside[name]))
+            distance = np.fmin(distance, _place(rank, above, crossing[name], inside[name]))
             # The draw's: votes below the threshold mostly raise the lower bounds (which the published
             # lists rank by) of proposals that stay out; those above need theirs raised.
-            stretch = below * np.float32(settings.below - 1)
-            drawn = np.fmin(drawn, np.fmin(np.maximum(crossing[name], below + stretch), (rank + stretch) / inside[name]))
+            stretched = rank + rank * ~above * np.float32(settings.below - 1)
+            drawn = np.fmin(drawn, _place(stretched, above, crossing[name], inside[name]))
         return np.fmin(distance / tested, np.float32(np.inf)), np.fmin(drawn / tested, np.float32(np.inf))
+
+
+def _place(rank: np.ndarray, above: np.ndarray, crossing: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """The distance to a change of a proposal's place in one list, from its rank's distance to the
+    threshold and its zone's crossing. Listed (in the zone, above the threshold): out by rank or by
+    a cut. In the zone below the threshold: in by rank only. Outside above it: in by a cut; outside
+    below: by both. So outside: the cut's distance, or the larger of the two below the threshold;
+    inside, also the rank's (at most that larger one, and the cut's is still there above it)."""
+    return np.fmin(np.maximum(crossing, rank * ~above), rank / inside)
 
 
 def _rank_doubt(standing: Standing, ranked: np.ndarray, settings: SequencePolicy) -> tuple[np.ndarray, np.ndarray]:
