@@ -18,7 +18,7 @@ from functools import partial
 
 import numpy as np
 
-from agora.domain.sequencing import SequencePool, select_sequence
+from agora.domain.sequencing import SequencePolicy, SequencePool, select_sequence
 from bench import _baselines, _sim
 from bench.harness import Row, timed
 
@@ -86,7 +86,7 @@ def timing_pool(proposals: int, rng: np.random.Generator) -> tuple[SequencePool,
     world = _sim.world(proposals, 1, rng)
     votes = rng.integers(0, 600, proposals) * (rng.random(proposals) > 0.05)
     counts = _sim.counts_after(world, votes, rng)
-    ids = [f"p{i}" for i in range(proposals)]
+    ids = [f"p{i:06d}" for i in range(proposals)]  # in order, as a published pool's ids are
     pool = SequencePool.from_counts(ids, counts, authors=world.authors, themes=world.themes, created_at=rng.random(proposals))
     return pool, frozenset(rng.choice(ids, size=36, replace=False).tolist())
 
@@ -96,7 +96,10 @@ def milliseconds(proposals: int) -> dict[str, float]:
     rng = np.random.default_rng(7)
     pool, voted = timing_pool(proposals, rng)
     ms = {name: 1000 * timed(lambda p=policy: p(pool, voted, 12, rng), repeat=9, number=20) for name, policy in POLICIES.items()}
-    fresh = [SequencePool.from_counts(list(pool.ids), pool.counts, pool.authors, pool.themes, pool.created_at) for _ in range(9)]
+    # As next_proposal decodes it after a snapshot: with the openness the snapshot computed (decision 179).
+    fresh = [SequencePool.from_counts(pool.ids, pool.counts, pool.authors, pool.themes, pool.created_at) for _ in range(9)]
+    for each in fresh:
+        each.remember(SequencePolicy(), pool.openness(SequencePolicy()), pool.draw_distance(SequencePolicy()))
     ms[FIRST_CALL] = 1000 * timed(lambda: select_sequence(fresh.pop(), voted, 12, rng), repeat=9)
     return ms
 

@@ -290,7 +290,7 @@ def test_the_pages_load_no_inline_script_the_policy_would_block(site):
         "/files/%2e%2e/%2e%2e/etc/passwd",
         "/files/..%2f..%2finternal%2fproposal-index.json",
         "/files/internal/proposal-index.json",
-        "/files/sequence/pool.json",
+        "/files/sequence/pool.npz",
         "/..%2f..%2fetc/passwd",
         "/%2e%2e/%2e%2e/pyproject.toml",
         "/js/../../pyproject.toml",

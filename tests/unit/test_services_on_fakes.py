@@ -14,6 +14,7 @@ from agora.config import Consultation
 from agora.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
 from agora.domain.identity import Claims
 from agora.domain.proposals import Action, Status
+from agora.domain.sequencing import SequencePolicy
 from agora.domain.votes import Trust, VoteKey
 from agora.services.snapshot import POOL_COUNTERS
 from tests import fakes
@@ -51,8 +52,8 @@ def published(services, stores, clock, n: int) -> list[str]:
     for pid in ids:
         services.moderation.accept("mod", pid, None, ())
     accepted = [stores.proposals.get(pid) for pid in ids]
-    body = pool_file.encode(accepted, {pid: {} for pid in ids}, POOL_COUNTERS, clock.now)
-    stores.files.put(contract.POOL_KEY, body, "application/json", "")
+    body = pool_file.encode(accepted, {pid: {} for pid in ids}, POOL_COUNTERS, clock.now, SequencePolicy())
+    stores.files.put(contract.POOL_KEY, body, pool_file.CONTENT_TYPE, "")
     return ids
 
 
@@ -257,7 +258,7 @@ def test_a_sequence_never_serves_what_the_participant_voted_on_or_proposed(root,
     me = citizen(services)
     mine = services.proposals.submit(me.participant_id, f"{RIVER} à moi", "fr").id
     services.moderation.accept("mod", mine, None, ())
-    stores.files.put(contract.POOL_KEY, pool_file.encode([stores.proposals.get(i) for i in [*ids, mine]], {}, POOL_COUNTERS, clock.now), "", "")
+    stores.files.put(contract.POOL_KEY, pool_file.encode([stores.proposals.get(i) for i in [*ids, mine]], {}, POOL_COUNTERS, clock.now, SequencePolicy()), "", "")
     services.voting.vote(me, ids[0], VoteKey.AGREE, None)
     clock.now += 60  # past the pool's refresh period
     served = {s.id for s in services.sequence.next(me.participant_id, 12)}

@@ -105,7 +105,7 @@ LOCAL_SCORE_WINDOW_SECONDS = 2.0
 RESULTS_PREFIX = "results/"
 MANIFEST_KEY = "results/manifest.json"
 LATEST_PREFIX = "results/latest/"
-POOL_KEY = "sequence/pool.json"
+POOL_KEY = "sequence/pool.npz"
 # Accepted and pending proposals, for similarity and search. Functions read it; no one else should.
 PROPOSAL_INDEX_KEY = "internal/proposal-index.json"
 WEB_PREFIX = "web/"

@@ -33,6 +33,7 @@ from agora.domain.tallies import UNTRUSTED, TallyRef
 from agora.config import Consultation
 from agora.services import ports
 from agora.services.proposal_index import publish_proposal_index
+from agora.services.sequence import policy_for
 
 POOL_COUNTERS = (*RATED, UNTRUSTED)
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -84,7 +85,7 @@ class SnapshotService:
         lap("read_tallies")
         # What sequencing and search need first: they keep going even if the results below fail.
         pool = {p.id: tallies.get(TallyRef(p.id), {}) for p in accepted}
-        self.files.put(c.POOL_KEY, pool_file.encode(accepted, pool, POOL_COUNTERS, round(now, 3)), "application/json", SHORT)
+        self.files.put(c.POOL_KEY, pool_file.encode(accepted, pool, POOL_COUNTERS, round(now, 3), policy_for(self.consultation.sequence)), pool_file.CONTENT_TYPE, SHORT)
         publish_proposal_index(self.proposals, self.files, accepted, now)
         # The tally items as read are the largest thing in memory: keep only their arrays.
         table = counts([p.id for p in accepted], tallies, self.consultation.demographics)
