@@ -88,3 +88,12 @@ def test_the_openness_published_is_the_one_a_container_would_compute_for_that_po
         assert np.array_equal(pool.openness(settings), computed.openness(settings))
         assert np.array_equal(pool.draw_distance(settings), computed.draw_distance(settings))
     assert np.isfinite(pool.openness(policy)).sum() > 0
+
+
+def test_a_pool_published_for_a_policy_this_code_does_not_know_is_served_with_its_own_openness():
+    proposals = [proposal(i) for i in range(30)]
+    counts = {p.id: {"agree": i % 13, "disagree": i % 7} for i, p in enumerate(proposals)}
+    body = pool_file.encode(proposals, counts, POOL_COUNTERS, 1.0, SequencePolicy())
+    newer = rewritten(body, lambda c: c.update(policy=np.asarray('{"min_votes": 10, "a_later_setting": 1}'), openness=np.zeros(30, np.float32)))
+    pool = pool_file.decode(newer).pool
+    assert np.array_equal(pool.openness(SequencePolicy()), SequencePool.from_counts(pool.ids, pool.counts).openness(SequencePolicy()))

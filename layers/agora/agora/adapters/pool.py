@@ -87,7 +87,8 @@ def encode(
 
 
 def accepted_ids(body: bytes) -> frozenset[str]:
-    return frozenset(_columns(body)["ids"].astype(str).tolist())
+    """The ids alone, for the vote path: the texts and counts are left unread."""
+    return frozenset(_columns(body, ("ids", "generated_at"))["ids"].astype(str).tolist())
 
 
 def decode(body: bytes) -> PublishedPool:
@@ -99,7 +100,9 @@ def decode(body: bytes) -> PublishedPool:
     texts, themes = _ragged_column(columns, "texts", len(ids)), _ragged_column(columns, "themes", len(ids))
     counts = {name.removeprefix(COUNT): _aligned(columns, name, len(ids)) for name in columns if name.startswith(COUNT)}
     pool = SequencePool.from_counts(ids, counts, authors=aligned["authors"], themes=themes, created_at=aligned["created_at"])
-    pool.remember(_policy(columns), _aligned(columns, "openness", len(ids)), _aligned(columns, "drawn", len(ids)))
+    published_for = _policy(columns)
+    if published_for is not None:
+        pool.remember(published_for, _aligned(columns, "openness", len(ids)), _aligned(columns, "drawn", len(ids)))
     return PublishedPool(
         pool=pool,
         texts=texts,
@@ -113,24 +116,27 @@ def _smallest_int(values: list[int]) -> np.ndarray:
     return counts.astype(np.min_scalar_type(counts.max(initial=0)))
 
 
-def _policy(columns: Mapping[str, np.ndarray]) -> SequencePolicy:
+def _policy(columns: Mapping[str, np.ndarray]) -> SequencePolicy | None:
+    """The policy the file's openness was computed for, or None if this code does not know it (a
+    snapshot of another version, mid-deploy): the container then computes its own openness."""
     from agora.domain.sequencing import SequencePolicy
 
     try:
         return SequencePolicy(**json.loads(str(columns["policy"])))
-    except (KeyError, TypeError, ValueError) as e:
-        raise ValueError(f"the pool file's 'policy' is not a sequence policy: {e}") from e
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _ragged(name: str, rows: Ragged) -> dict[str, np.ndarray]:
     return {name: rows.values, f"{name}.offsets": rows.offsets}
 
 
-def _columns(body: bytes) -> dict[str, np.ndarray]:
-    """Every column, read now (a lazy NpzFile would re-read the zip on each access); no pickles."""
+def _columns(body: bytes, wanted: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """The wanted columns (all by default), read now: a lazy NpzFile would re-read the zip on each
+    access. No pickles."""
     try:
         with np.load(io.BytesIO(body), allow_pickle=False) as archive:
-            columns = {name: archive[name] for name in archive.files}
+            columns = {name: archive[name] for name in archive.files if wanted is None or name in wanted}
     except (ValueError, OSError, EOFError) as e:
         raise ValueError(f"the pool file is not a pool: {e}") from e
     if "ids" not in columns or "generated_at" not in columns:
